@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Author
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "user", "modified_at"]
+    list_filter = [("user", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "job_title", "short_bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "photo", "user"]}),
+        ("Biography", {"fields": ["short_bio", "long_bio"]}),
+        (
+            "Social profiles",
+            {
+                "fields": [
+                    "x_handle",
+                    "bluesky_handle",
+                    "mastodon_handle",
+                    "facebook_url",
+                    "website_url",
+                ]
+            },
+        ),
+    ]

@@ -1,0 +1,147 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from newsroom.slugs import unique_slug
+from newsroom.validators import validate_image_file
+
+x_handle_validator = RegexValidator(
+    r"^@?[A-Za-z0-9_]{1,15}$", "An X handle is 1–15 letters, digits or underscores, like @name."
+)
+bluesky_handle_validator = RegexValidator(
+    r"^@?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$",
+    "A Bluesky handle is a domain name, like name.bsky.social.",
+)
+mastodon_handle_validator = RegexValidator(
+    r"^@?[A-Za-z0-9_]{1,30}@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$",
+    "A Mastodon handle names the user and the server, like @name@example.social.",
+)
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_live_articles(self):
+        """Authors with at least one public article: only they get a public page."""
+        from articles.models import Article
+
+        live = Article.objects.live().filter(bylines__author=models.OuterRef("pk"))
+        return self.filter(models.Exists(live))
+
+
+class Author(models.Model):
+    """A person credited on articles or books. Not a login: guest authors have no account."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, blank=True, allow_unicode=False)
+    job_title = models.CharField(max_length=120, blank=True)
+    photo = models.ImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[validate_image_file],
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    short_bio = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences, shown under articles."
+    )
+    long_bio = models.TextField(blank=True, help_text="Shown on the author's page.")
+    x_handle = models.CharField(
+        "X (Twitter) handle", max_length=16, blank=True, validators=[x_handle_validator]
+    )
+    bluesky_handle = models.CharField(
+        max_length=253, blank=True, validators=[bluesky_handle_validator]
+    )
+    mastodon_handle = models.CharField(
+        max_length=255, blank=True, validators=[mastodon_handle_validator]
+    )
+    facebook_url = models.URLField("Facebook URL", blank=True)
+    website_url = models.URLField("website", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The login of a staff writer. Guest authors have none.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.x_handle = self.x_handle.strip().lstrip("@")
+        self.bluesky_handle = self.bluesky_handle.strip().lstrip("@").lower()
+        self.mastodon_handle = self.mastodon_handle.strip().lstrip("@")
+        if self.facebook_url and not re.match(
+            r"^https://([a-z0-9-]+\.)?facebook\.com/", self.facebook_url, re.IGNORECASE
+        ):
+            raise ValidationError({"facebook_url": "Give a facebook.com address."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="author")
+        super().save(*args, **kwargs)
+
+    @property
+    def photo_alt(self) -> str:
+        return f"Portrait of {self.name}"
+
+    @property
+    def x_url(self) -> str:
+        return f"https://x.com/{self.x_handle}" if self.x_handle else ""
+
+    @property
+    def bluesky_url(self) -> str:
+        return f"https://bsky.app/profile/{self.bluesky_handle}" if self.bluesky_handle else ""
+
+    @property
+    def mastodon_url(self) -> str:
+        if not self.mastodon_handle or "@" not in self.mastodon_handle:
+            return ""
+        user, _, host = self.mastodon_handle.partition("@")
+        return f"https://{host}/@{user}"
+
+    @property
+    def social_links(self) -> list[dict]:
+        """The author's profiles, in display order, each with a label readers understand."""
+        links = []
+        if self.x_handle:
+            links.append(
+                {"network": "x", "label": f"Follow on X @{self.x_handle}", "url": self.x_url}
+            )
+        if self.bluesky_handle:
+            links.append(
+                {
+                    "network": "bluesky",
+                    "label": f"Follow on Bluesky @{self.bluesky_handle}",
+                    "url": self.bluesky_url,
+                }
+            )
+        if self.mastodon_handle:
+            links.append(
+                {
+                    "network": "mastodon",
+                    "label": f"Follow on Mastodon @{self.mastodon_handle}",
+                    "url": self.mastodon_url,
+                }
+            )
+        if self.facebook_url:
+            links.append({"network": "facebook", "label": "Facebook", "url": self.facebook_url})
+        if self.website_url:
+            links.append({"network": "website", "label": "Website", "url": self.website_url})
+        return links

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import Book, PurchaseLink
+
+
+class PurchaseLinkInline(admin.TabularInline):
+    model = PurchaseLink
+    extra = 1
+    fields = ["label", "url", "position"]
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    list_display = ["title", "credit_display", "year", "is_on_shelf", "shelf_position"]
+    list_editable = ["is_on_shelf", "shelf_position"]
+    list_filter = ["is_on_shelf", "publisher"]
+    search_fields = ["title", "subtitle", "author_credit", "authors__name", "isbn"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["authors"]
+    inlines = [PurchaseLinkInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    @admin.display(description="Authors")
+    def credit_display(self, obj):
+        return obj.credit
