@@ -80,6 +80,11 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="author")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
 
@@ -91,11 +96,6 @@ class Author(models.Model):
             r"^https://([a-z0-9-]+\.)?facebook\.com/", self.facebook_url, re.IGNORECASE
         ):
             raise ValidationError({"facebook_url": "Give a facebook.com address."})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name, fallback="author")
-        super().save(*args, **kwargs)
 
     @property
     def photo_alt(self) -> str:

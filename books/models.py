@@ -72,14 +72,14 @@ class Book(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("books:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="book")
         self.isbn = normalize_isbn(self.isbn)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("books:detail", kwargs={"slug": self.slug})
 
     @property
     def cover_alt(self) -> str:
