@@ -25,6 +25,31 @@ run: migrate
 demo: migrate
 	$(PY) manage.py demo --reset
 
+# The production server: DEBUG=false, gunicorn (gunicorn.conf.py), whitenoise for static files.
+# A real deployment gives SECRET_KEY, ALLOWED_HOSTS and SITE_URL in the environment (see
+# docs/deploy.md). Locally, a key is generated once into var/secret_key (for this machine
+# only: never commit or reuse it) and, unless SITE_URL is https, the HTTPS-only settings are
+# relaxed so the site works over plain http://127.0.0.1:$(PORT). Uploads are served by Django
+# then too (SERVE_MEDIA); in production nginx or object storage serves them.
+serve: setup
+	@mkdir -p var && test -s var/secret_key || \
+		(umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
+	@set -e; \
+	export DEBUG=false PORT=$(PORT); \
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"; \
+	export ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	case "$$SITE_URL" in https://*) ;; *) \
+		export SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+			SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
+			CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}" \
+			SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
+			SERVE_MEDIA="$${SERVE_MEDIA:-true}";; \
+	esac; \
+	$(PY) manage.py collectstatic --noinput -v0; \
+	$(PY) manage.py migrate --noinput; \
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        # Keeps Article.search_vector current on PostgreSQL (articles/signals.py).
+        from . import signals  # noqa: F401

@@ -1,3 +1,6 @@
+import secrets
+
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -7,7 +10,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
+from newsroom import renditions
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
 from newsroom.validators import validate_alt_text, validate_image_file
@@ -152,6 +157,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves; an edit made from an older version is refused (no lost edits).",
+    )
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -178,6 +188,12 @@ class Article(models.Model):
                 name="article_status_valid",
             ),
         ]
+        # The editorial roles (articles/roles.py) are built from these and the model defaults.
+        permissions = [
+            ("change_any_article", "Can edit any article, in any state"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("review_article", "Can return articles in review to their authors"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -186,6 +202,9 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.headline, fallback="article")
         self.body = sanitize_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "version" in update_fields:
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -262,3 +281,161 @@ class Byline(models.Model):
     @property
     def is_plain(self) -> bool:
         return self.role == self.Role.BY
+
+
+# Renditions of the featured image (newsroom/renditions.py), made once when the image is saved:
+# ``lead_*`` for the article page, ``card_*`` (3:2) for lists, ``og_image`` (1200×630 JPEG)
+# for link previews.
+renditions.attach(Article, "featured_image", renditions.LEAD, renditions.CARD, og=True)
+
+
+# --- Editorial workflow: audit trail, corrections, preview links, revisions -------------------
+
+
+class StatusChange(models.Model):
+    """One entry in an article's audit trail: who did what to it, when, and why.
+
+    Every workflow service (articles/services.py) writes one, so the trail answers "who moved
+    this article to which state when" without reading revisions.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Returned to the author"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        UNSCHEDULED = "unscheduled", "Schedule cancelled"
+        CORRECTED = "corrected", "Correction added"
+        UPDATED = "updated", "Update note added"
+        SLUG_CHANGED = "slug_changed", "Address changed"
+        RESTORED = "restored", "Revision restored"
+        PREVIEW_SHARED = "preview_shared", "Preview link shared"
+        PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        "from", max_length=12, choices=Article.Status.choices, blank=True
+    )
+    to_status = models.CharField("to", max_length=12, choices=Article.Status.choices)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="The publication time the article had after this change.",
+    )
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "status change"
+        indexes = [models.Index(fields=["article", "-at"], name="statuschange_article_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"
+
+
+class Correction(models.Model):
+    """A dated correction or update note appended to a published article.
+
+    Notes are only ever added (by ``article_add_correction``), never edited: readers must be
+    able to trust that what we said we got wrong stays said.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="Plain text, shown to readers under the article.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"correction-{self.pk}"
+
+
+def new_preview_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their article: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A secret, expiring, revocable address that shows an unpublished article to anyone.
+
+    The token is 256 random bits, so the address cannot be guessed; the draft behind it is
+    never cached and never indexed.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Preview of {self.article}"
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"token": self.token})
+
+    @property
+    def url(self) -> str:
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# Revisions: an article's version carries its bylines; its tags (taggit's generic TaggedItem
+# rows) are added explicitly by articles/revisions.py, because taggit's through model is not
+# serialised with the article.
+reversion.register(Section)
+reversion.register(Byline)
+reversion.register(TaggedItem)
+reversion.register(Article, follow=["bylines"], exclude=["search_vector"])

@@ -1,12 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import feeds, preview, search, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", search.search, name="search"),
+    # Feeds (articles/feeds.py): RSS 2.0, and Atom under .../atom/.
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("sections/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
+    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    # Shared previews of unpublished articles (articles/preview.py); the token is the secret.
+    path("preview/<str:token>/", preview.shared_preview, name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    # taggit makes Unicode slugs ("zürich"), which the slug converter would refuse.
+    path("tags/<str:slug>/", views.TagView.as_view(), name="tag"),
 ]

@@ -1,10 +1,15 @@
 from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from newsroom.admin_mixins import HttpsURLFieldsMixin
 
 from .models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(HttpsURLFieldsMixin, VersionAdmin):
+    """Every save is a revision editors can compare and restore (django-reversion)."""
+
     list_display = ["name", "job_title", "user", "modified_at"]
     list_filter = [("user", admin.EmptyFieldListFilter)]
     search_fields = ["name", "job_title", "short_bio"]

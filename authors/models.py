@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from newsroom import renditions
 from newsroom.slugs import unique_slug
 from newsroom.validators import validate_image_file
 
@@ -145,3 +146,7 @@ class Author(models.Model):
         if self.website_url:
             links.append({"network": "website", "label": "Website", "url": self.website_url})
         return links
+
+
+# Square portraits (``portrait_*``) made once when the photo is saved; see newsroom/renditions.py.
+renditions.attach(Author, "photo", renditions.PORTRAIT)

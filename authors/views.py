@@ -1,24 +1,55 @@
+"""Author pages: only people with at least one live article have one.
+
+An author known only from drafts, or only from books, answers 404, so the public never
+learns of work that is not out yet.
+"""
+
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.models import Article
+from articles.models import Byline
+from articles.views import LiveArticleMixin
 
 from .models import Author
 
 
-class AuthorDetailView(ListView):
-    """An author's page: profile plus their live articles, paginated."""
+class AuthorDetailView(LiveArticleMixin, ListView):
+    """An author's page: photo, bio, social links, books, and their live articles, paginated.
+
+    A ``ListView`` of articles (so pagination and its 404s are Django's) with the author in
+    the context; "View all posts" under an article leads here.
+    """
 
     template_name = "authors/author_detail.html"
-    paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE  # read per request, so tests can change it
 
     def get_queryset(self):
         self.author = get_object_or_404(
             Author.objects.with_live_articles(), slug=self.kwargs["slug"]
         )
-        return Article.objects.live().for_listing().filter(bylines__author=self.author)
+        # Exists, not a join: an author credited twice on one article lists it once.
+        credited = Byline.objects.filter(article=OuterRef("pk"), author=self.author)
+        return super().get_queryset().filter(Exists(credited))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(
+            author=self.author,
+            # Book cards print every author's name (Book.credit): fetch them in one query.
+            books=self.author.books.order_by("shelf_position", "title").prefetch_related("authors"),
+            **kwargs,
+        )
+
+
+class AuthorListView(ListView):
+    """Everyone with a public author page, alphabetically."""
+
+    template_name = "authors/author_list.html"
+    context_object_name = "authors"
+
+    def get_queryset(self):
+        return Author.objects.with_live_articles().order_by("name")

@@ -1,16 +1,21 @@
 from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from newsroom.admin_mixins import HttpsURLFieldsMixin
 
 from .models import Book, PurchaseLink
 
 
-class PurchaseLinkInline(admin.TabularInline):
+class PurchaseLinkInline(HttpsURLFieldsMixin, admin.TabularInline):
     model = PurchaseLink
     extra = 1
     fields = ["label", "url", "position"]
 
 
 @admin.register(Book)
-class BookAdmin(admin.ModelAdmin):
+class BookAdmin(HttpsURLFieldsMixin, VersionAdmin):
+    """Every save (purchase links included) is a revision that can be restored."""
+
     list_display = ["title", "credit_display", "year", "is_on_shelf", "shelf_position"]
     list_editable = ["is_on_shelf", "shelf_position"]
     list_filter = ["is_on_shelf", "publisher"]

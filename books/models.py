@@ -1,7 +1,9 @@
+import reversion
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from newsroom import renditions
 from newsroom.slugs import unique_slug
 from newsroom.validators import validate_image_file
 
@@ -112,3 +114,11 @@ class PurchaseLink(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+
+# Cover renditions (``cover_*``) made once when the cover is saved; see newsroom/renditions.py.
+renditions.attach(Book, "cover", renditions.COVER)
+
+
+reversion.register(PurchaseLink)
+reversion.register(Book, follow=["purchase_links"])

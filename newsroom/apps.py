@@ -6,3 +6,9 @@ class NewsroomConfig(AppConfig):
 
     name = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        # Every save of public content starts a new page-cache generation (newsroom/cache.py).
+        from newsroom import cache
+
+        cache.connect_signals()

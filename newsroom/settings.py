@@ -7,7 +7,9 @@ and optionally S3 settings to scale out. See README.md and docs/deploy.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -73,22 +75,39 @@ INSTALLED_APPS = [
     "imagekit",
     "reversion",
     "django_prose_editor",
+    "csp",
+    "axes",
     "newsroom",
     "authors",
     "articles",
     "books",
+    # Where imported records came from (import_wordpress; imports/models.py).
+    "imports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the cache before any session, auth or database work, and public
+    # reads on the replica when there is one (newsroom/cache.py, newsroom/db_router.py).
+    "newsroom.cache.PageCacheMiddleware",
+    "newsroom.db_router.ReplicaMiddleware",
+    # Content-Security-Policy, a 503 page while the database is away, and no orphan upload
+    # files after a rolled-back save (newsroom/middleware.py).
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "newsroom.middleware.UncommittedUploadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old WordPress addresses: /?p=123 and friends, and old paths with a query string.
+    "articles.legacy.LegacyRedirectMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Login throttling answers after everything else has run; it must stay last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -105,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                # content_generation, for {% cache %} fragments (newsroom/cache.py)
+                "newsroom.cache.generation_context",
             ],
         },
     }
@@ -131,6 +152,18 @@ else:
             },
         }
     }
+
+# Optional read replica (newsroom/db_router.py): public page reads go there; writes, the
+# admin and anything read after a write in the same request stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -146,6 +179,39 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Page cache (newsroom/cache.py): anonymous pages from the cache, invalidated by a content
+# generation that every save of content bumps. On by default in production (DEBUG=false).
+# Without Redis the pages stay in each process's memory but the generation lives in a small
+# file cache, so every process on the machine (gunicorn workers, manage.py) shares it.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_STATE_ALIAS = "default" if REDIS_URL else "page-state"
+if not REDIS_URL:
+    CACHES["page-state"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "page-state",
+        "TIMEOUT": None,
+    }
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 3600))
+# Pages each process also keeps in memory in front of Redis (checked against the generation).
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 256))
+# HTTP caching: browsers keep a page a minute; shared caches (nginx, a CDN) ten seconds and
+# may serve it half a minute longer while they revalidate. See docs/deploy.md.
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 60))
+PAGE_CACHE_S_MAXAGE = int(os.environ.get("PAGE_CACHE_S_MAXAGE", 10))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30))
+# Set per deploy (e.g. the git commit) so pages rendered by old code are not served by new.
+PAGE_CACHE_VERSION = os.environ.get("RELEASE", "")
+# Rows of these apps appear on public pages: saving or deleting one starts a new generation.
+PAGE_CACHE_CONTENT_APPS = ["articles", "authors", "books", "taggit", "redirects", "sites"]
+PAGE_CACHE_IGNORED_MODELS: list[str] = []
+# Never cached (besides MEDIA_URL): the admin, previews and the health check.
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz"]
+# The session cookie (SESSION_COOKIE_NAME) means a signed-in editor and always bypasses the
+# cache, as do these cookies and query parameters (a preview token means a draft).
+PAGE_CACHE_BYPASS_COOKIES = ["messages"]
+PAGE_CACHE_BYPASS_PARAMS = ["preview", "token"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,9 +232,13 @@ USE_TZ = True
 
 STATIC_URL = os.environ.get("STATIC_URL", "/static/")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# WhiteNoise scans STATIC_ROOT at start-up; an empty folder (before collectstatic) is fine.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Django serves local uploads itself in development and for `make serve` on one machine.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -180,6 +250,32 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage (django-storages) when a bucket is named, so every
+# app server reads and writes the same uploads and renditions. Without it, local files.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # Public media: plain URLs (no expiring signatures), through the CDN if given.
+            # A custom domain also saves computing a signed URL for every image on a page.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "querystring_auth": False,
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "object_parameters": {
+                "CacheControl": os.environ.get("AWS_S3_CACHE_CONTROL", "public, max-age=86400")
+            },
+        },
+    }
+
 # Uploads: a real image, at most this many bytes and pixels (see newsroom/validators.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
@@ -190,12 +286,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # without touching storage on each request ("optimistic").
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+# imagekit's file names, worked out once per spec and image instead of on every request.
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "newsroom.storage.remembered_source_name_as_path"
 
 TAGGIT_CASE_INSENSITIVE = True
 
 # Listings
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", 12))
 RECENT_ARTICLES_COUNT = int(os.environ.get("RECENT_ARTICLES_COUNT", 5))
+
+# Reach: share cards, structured data, feeds and search (newsroom/seo.py, articles/feeds.py,
+# articles/search.py). Images are paths under STATIC_URL.
+SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.png")
+SITE_SHARE_IMAGE = os.environ.get("SITE_SHARE_IMAGE", "img/share.png")
+SITE_X_HANDLE = os.environ.get("SITE_X_HANDLE", "").lstrip("@")
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
+FEED_ITEMS = int(os.environ.get("FEED_ITEMS", 30))
+SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
+
+# Editorial workflow (articles/services.py): how long a shared preview link works.
+PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
 
 LOGIN_URL = "admin:login"
 
@@ -205,3 +315,88 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security and production hardening (docs/operations.md) ----------------------------------
+# On by default in production (DEBUG=false); each can be tuned from the environment.
+# `python manage.py check --deploy --fail-level WARNING` passes with these defaults
+# (tests/security/test_settings.py runs it).
+
+# TLS. Behind a reverse proxy or load balancer that terminates TLS, set BEHIND_TLS_PROXY=true:
+# only then is the proxy's X-Forwarded-Proto trusted (the proxy must overwrite, not pass on,
+# what the client sent), and login throttling reads the client address from X-Forwarded-For,
+# skipping the TRUSTED_PROXY_COUNT hops our own proxies added (newsroom/security.py).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0"))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Cookies: sent over HTTPS only in production, unreadable by JavaScript, not sent on
+# cross-site subrequests.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
+
+# Response headers (SecurityMiddleware, XFrameOptionsMiddleware, newsroom/middleware.py).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style, no
+# plugins, no framing, no <base> rewriting. Static files and media may live on another origin
+# (a CDN, an S3 bucket); those origins come from STATIC_URL/MEDIA_URL. Images on other hosts
+# are blocked unless listed in CSP_EXTRA_IMG_SRC (no hotlinked trackers). Admin pages add the
+# hash of the rich-text editor's import map (newsroom/middleware.py).
+_ASSET_ORIGINS = sorted({origin for origin in map(_origin, [STATIC_URL, MEDIA_URL]) if origin})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_ASSET_ORIGINS],
+        "style-src": ["'self'", *_ASSET_ORIGINS],
+        "img-src": ["'self'", "data:", *_ASSET_ORIGINS, *env_list("CSP_EXTRA_IMG_SRC")],
+        "font-src": ["'self'", *_ASSET_ORIGINS],
+        "media-src": ["'self'", *_ASSET_ORIGINS],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    }
+}
+
+# Login throttling (django-axes): failures are counted per user name *and* client address,
+# so an attacker locks out only themselves, never an editor signing in from elsewhere; a lock
+# lifts after the cool-off, so no one can be locked out for good. Unknown user names are
+# counted and answered exactly like wrong passwords (no account enumeration).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+
+# While the database is unreachable pages answer 503 with this Retry-After (seconds).
+DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", 30))

@@ -2,17 +2,41 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from newsroom import health, sitemaps
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("books/", include("books.urls")),
+    # Sitemaps and robots.txt (newsroom/sitemaps.py).
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemaps/<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if (settings.DEBUG or settings.SERVE_MEDIA) and settings.MEDIA_URL.startswith("/"):
+    # Local uploads, served by Django in development and by a lone `make serve` machine.
+    # Behind deploy/nginx.conf, or with object storage, requests never get here.
+    import re
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+# Error pages in the site's design (newsroom/views.py).
+handler400 = "newsroom.views.bad_request"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"

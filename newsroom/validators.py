@@ -17,6 +17,11 @@ MAX_FRAMES_CHECKED = 1000
 
 def validate_image_file(upload) -> None:
     """Accept only a real JPEG, PNG, GIF or WebP within the size and pixel limits."""
+    if getattr(upload, "_committed", False):
+        # A file already in storage was checked when it was uploaded. Model validation
+        # sees it again on every save of its object, by then often closed (Django closes
+        # it after measuring the image for width_field/height_field).
+        return
     max_bytes = settings.MAX_IMAGE_UPLOAD_BYTES
     max_pixels = settings.MAX_IMAGE_PIXELS
     size = getattr(upload, "size", None)

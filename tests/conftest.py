@@ -14,3 +14,16 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 takes over a second per password here; tests only need passwords to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_state(settings):
+    """Page-cache state (newsroom/cache.py) in the per-test memory cache, cleared above,
+    rather than in the file cache under var/ that every local process shares."""
+    settings.PAGE_CACHE_STATE_ALIAS = settings.PAGE_CACHE_ALIAS

@@ -1,0 +1,100 @@
+"""The newsroom's roles, as Django groups with their permissions.
+
+The data migration ``0004_editorial_roles`` applies these; a later migration can call
+``sync_roles`` again after changing them. The rules that depend on *which* article (a
+contributor's own drafts) are not permissions but checks in ``articles/permissions.py``.
+
+Entries are ``"app_label.codename"`` or ``"app_label.*"`` for every permission of an app;
+``"*"`` is every permission there is.
+"""
+
+from __future__ import annotations
+
+CONTRIBUTOR = "Contributor"
+EDITOR = "Editor"
+ADMINISTRATOR = "Administrator"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # Writes articles and edits only their own drafts (enforced per article, not here).
+    CONTRIBUTOR: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "articles.view_section",
+        "articles.view_statuschange",
+        "articles.view_correction",
+        "authors.view_author",
+        "taggit.view_tag",
+    ],
+    # Runs the publication: every article in every state, and the things articles point to.
+    EDITOR: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.view_article",
+        "articles.change_any_article",
+        "articles.publish_article",
+        "articles.review_article",
+        "articles.add_section",
+        "articles.change_section",
+        "articles.delete_section",
+        "articles.view_section",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "articles.add_correction",
+        "articles.view_correction",
+        "articles.view_statuschange",
+        "articles.add_previewlink",
+        "articles.change_previewlink",
+        "articles.view_previewlink",
+        "authors.*",
+        "books.*",
+        "taggit.*",
+        "redirects.*",
+    ],
+    # Everything, including people and their roles.
+    ADMINISTRATOR: ["*"],
+}
+
+
+def ensure_permissions(apps, using: str) -> None:
+    """Create the content types and permissions that Django otherwise adds after migrating.
+
+    A data migration runs before ``post_migrate``, so on a fresh database the permissions it
+    wants to hand out do not exist yet.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+        app_config.models_module = None
+
+
+def sync_roles(apps, using: str = "default") -> None:
+    """Create each role's group and give it exactly the permissions listed above."""
+    ensure_permissions(apps, using)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    every = Permission.objects.using(using).select_related("content_type")
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in every}
+    for role, wanted in ROLE_PERMISSIONS.items():
+        chosen = set()
+        for entry in wanted:
+            if entry == "*":
+                chosen.update(by_name.values())
+            elif entry.endswith(".*"):
+                app_label = entry[:-2]
+                chosen.update(p for name, p in by_name.items() if name.startswith(f"{app_label}."))
+            elif entry in by_name:
+                chosen.add(by_name[entry])
+            else:
+                raise LookupError(f"Role {role!r} names an unknown permission {entry!r}.")
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set(chosen)

@@ -1,0 +1,214 @@
+"""Image renditions: the resized WebP and JPEG files pages serve instead of the upload.
+
+Why it is built this way:
+
+- django-imagekit does the file work. Each rendition is an ``ImageSpecField`` on the model,
+  and the settings' *optimistic* cache-file strategy generates every rendition once, when
+  the source image is saved; a page only computes URLs (no storage calls, no image work).
+  ``manage.py generateimages`` makes them again for images that predate a rendition.
+- The sizes are computed here, from the width and height Django stores beside each upload,
+  by the same functions the processors use. So ``width``/``height`` attributes and ``srcset``
+  descriptors always match the files, without opening them, and nothing is ever upscaled:
+  a 900-pixel upload yields a 640-pixel and a 900-pixel rendition, not a blurry 1600.
+- A *family* is one kind of picture (the lead image, a card thumbnail, an author's square
+  portrait, a book cover) at several widths, each in WebP and JPEG. ``attach()`` adds a
+  family's fields to a model, ``picture()`` turns an instance into what ``<picture>`` needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from imagekit.models import ImageSpecField
+from imagekit.specs import ImageSpec
+from PIL import Image
+from pilkit.processors import ResizeToFill, Transpose
+from pilkit.processors.utils import resolve_palette
+
+FORMATS = {
+    "webp": ("WEBP", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+}
+
+OG_IMAGE_WIDTH = 1200
+OG_IMAGE_HEIGHT = 630
+
+
+def fit_size(width: int, height: int, max_width: int) -> tuple[int, int]:
+    """The size of an image scaled down (never up) to at most ``max_width`` pixels wide."""
+    if width <= max_width:
+        return width, height
+    return max_width, max(1, round(height * max_width / width))
+
+
+def crop_size(width: int, height: int, aspect: tuple[int, int]) -> tuple[int, int]:
+    """The largest centred box of the given aspect ratio that fits in the image."""
+    aspect_w, aspect_h = aspect
+    if width * aspect_h > height * aspect_w:  # wider than the aspect: trim the sides
+        return max(1, min(width, round(height * aspect_w / aspect_h))), height
+    return width, max(1, min(height, round(width * aspect_h / aspect_w)))
+
+
+def output_size(
+    width: int, height: int, max_width: int, aspect: tuple[int, int] | None
+) -> tuple[int, int]:
+    """The size of a rendition: optionally cropped to ``aspect``, then fitted to the width."""
+    if aspect:
+        width, height = crop_size(width, height, aspect)
+    return fit_size(width, height, max_width)
+
+
+class FitWidth:
+    """Scale down to at most ``width`` pixels wide, keeping the aspect ratio; never enlarge."""
+
+    def __init__(self, width: int):
+        self.width = width
+
+    def process(self, img):
+        size = fit_size(img.size[0], img.size[1], self.width)
+        if size == img.size:
+            return img
+        return resolve_palette(img).resize(size, Image.Resampling.LANCZOS)
+
+
+class CropToAspect:
+    """Crop the centre of the image to an aspect ratio such as (3, 2) or (1, 1)."""
+
+    def __init__(self, aspect: tuple[int, int]):
+        self.aspect = tuple(aspect)
+
+    def process(self, img):
+        crop_w, crop_h = crop_size(img.size[0], img.size[1], self.aspect)
+        if (crop_w, crop_h) == img.size:
+            return img
+        left = (img.size[0] - crop_w) // 2
+        top = (img.size[1] - crop_h) // 2
+        return img.crop((left, top, left + crop_w, top + crop_h))
+
+
+def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> type[ImageSpec]:
+    """An imagekit spec class for one rendition."""
+    processors = [Transpose()]
+    if aspect:
+        processors.append(CropToAspect(aspect))
+    processors.append(FitWidth(width))
+    image_format, options = FORMATS[fmt]
+    crop = f"Crop{aspect[0]}x{aspect[1]}" if aspect else ""
+    name = f"Width{width}{fmt.title()}{crop}Spec"
+    return type(
+        name,
+        (ImageSpec,),
+        {"processors": processors, "format": image_format, "options": dict(options)},
+    )
+
+
+class OpenGraphSpec(ImageSpec):
+    """The 1200×630 JPEG link previews use (Open Graph, X cards); filled and cropped."""
+
+    processors = [Transpose(), ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT)]
+    format = "JPEG"
+    options = {"quality": 85, "optimize": True, "progressive": True}
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of picture, made at several widths in WebP and JPEG."""
+
+    name: str
+    widths: tuple[int, ...]
+    aspect: tuple[int, int] | None = None
+    fallback_width: int | None = None  # the JPEG in ``src``; the largest width when None
+
+    def field_name(self, width: int, fmt: str) -> str:
+        return f"{self.name}_{width}_{fmt}"
+
+    def fields(self, source: str) -> dict[str, ImageSpecField]:
+        return {
+            self.field_name(width, fmt): ImageSpecField(
+                source=source, spec=make_spec(width, fmt, self.aspect)
+            )
+            for width in self.widths
+            for fmt in FORMATS
+        }
+
+
+LEAD = Family("lead", widths=(640, 1024, 1600), fallback_width=1024)
+CARD = Family("card", widths=(400, 800), aspect=(3, 2), fallback_width=400)
+PORTRAIT = Family("portrait", widths=(96, 192, 384), aspect=(1, 1), fallback_width=192)
+COVER = Family("cover", widths=(160, 320, 640), fallback_width=320)
+
+
+def attach(model: type[models.Model], source: str, *families: Family, og: bool = False) -> None:
+    """Add the rendition fields of ``families`` (and ``og_image``) for an image field.
+
+    ImageSpecFields are not database columns, so this needs no migration.
+    """
+    for family in families:
+        for name, field in family.fields(source).items():
+            model.add_to_class(name, field)
+    if og:
+        model.add_to_class("og_image", ImageSpecField(source=source, spec=OpenGraphSpec))
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a ``<picture>`` element needs; every size is known without opening a file."""
+
+    webp_srcset: str
+    jpeg_srcset: str
+    src: str
+    width: int
+    height: int
+    candidates: tuple[tuple[int, int], ...]  # (width, height) of each srcset entry
+
+
+def picture(instance: models.Model, source: str, family: Family) -> Picture | None:
+    """The renditions of ``instance.<source>`` in ``family``, or None without an image.
+
+    Only widths the upload can fill are offered; a smaller upload stops the list at its own
+    width, so the reader never downloads an enlarged copy.
+    """
+    image = getattr(instance, source)
+    width = getattr(instance, f"{source}_width", None)
+    height = getattr(instance, f"{source}_height", None)
+    if not image or not width or not height:
+        return None
+    chosen: list[tuple[int, tuple[int, int]]] = []
+    for max_width in family.widths:
+        size = output_size(width, height, max_width, family.aspect)
+        if chosen and chosen[-1][1][0] >= size[0]:
+            continue
+        chosen.append((max_width, size))
+
+    def srcset(fmt: str) -> str:
+        return ", ".join(
+            f"{getattr(instance, family.field_name(max_width, fmt)).url} {size[0]}w"
+            for max_width, size in chosen
+        )
+
+    limit = family.fallback_width or family.widths[-1]
+    fallback = [item for item in chosen if item[0] <= limit][-1:] or chosen[:1]
+    fallback_width, fallback_size = fallback[0]
+    return Picture(
+        webp_srcset=srcset("webp"),
+        jpeg_srcset=srcset("jpeg"),
+        src=getattr(instance, family.field_name(fallback_width, "jpeg")).url,
+        width=fallback_size[0],
+        height=fallback_size[1],
+        candidates=tuple(size for _, size in chosen),
+    )
+
+
+def absolute_media_url(url: str) -> str:
+    """A media URL as an absolute address for other sites (share links, previews).
+
+    Local storage gives ``/media/…`` (prefixed with ``SITE_URL``); object storage already
+    gives ``https://…``.
+    """
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return f"https:{url}"
+    return f"{settings.SITE_URL}{url}"

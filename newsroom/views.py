@@ -1,0 +1,46 @@
+"""Error pages in the site's design.
+
+The 404 page is an ordinary page (navigation, recent articles). The 400 and 500 pages are
+rendered without the request and without the database, because either may be what failed;
+if even that fails, a plain-text answer still goes out.
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+
+def page_not_found(request, exception):
+    # Same context keys as Django's own handler; the page-metadata code reads them (noindex).
+    context = {"request_path": request.path, "exception": exception.__class__.__name__}
+    return render(request, "404.html", context, status=404)
+
+
+def _standalone(template_name: str, fallback: str) -> str:
+    try:
+        return loader.get_template(template_name).render({"SITE_NAME": settings.SITE_NAME})
+    except Exception:  # the error page itself must never raise
+        logger.exception("Could not render %s", template_name)
+        return fallback
+
+
+def server_error(request):
+    return HttpResponseServerError(
+        _standalone(
+            "500.html",
+            "<!doctype html><title>Server error</title><p>Please try again later.</p>",
+        ),
+        content_type="text/html; charset=utf-8",
+    )
+
+
+def bad_request(request, exception):
+    return HttpResponseBadRequest(
+        _standalone("400.html", "<!doctype html><title>Bad request</title><p>Bad request.</p>"),
+        content_type="text/html; charset=utf-8",
+    )

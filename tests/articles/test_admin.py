@@ -1,0 +1,537 @@
+"""The article admin: list, form, workflow buttons, no lost edits, uploads, audit trail."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from articles import services
+from articles.models import Article, Correction, StatusChange
+from tests.articles.workflow_helpers import article_by, change_url, form_data, staff_in
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+CHANGELIST = reverse("admin:articles_article_changelist")
+ADD = reverse("admin:articles_article_add")
+
+
+@pytest.fixture
+def editor():
+    return staff_in("Editor", "erin", first_name="Erin", last_name="Okafor")
+
+
+@pytest.fixture
+def contributor():
+    return staff_in("Contributor", "casey")
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def post_form(client, article, **changes):
+    data = form_data(client.get(change_url(article)))
+    data.update(changes)
+    return client.post(change_url(article), data, follow=True)
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+def test_list_shows_status_with_scheduled_section_authors_and_time(client, editor):
+    author = AuthorFactory(name="Noor Haddad")
+    ArticleFactory(
+        headline="Goes out tomorrow",
+        authors=[author],
+        published_at=timezone.now() + timedelta(days=1),
+        section=SectionFactory(name="Cities"),
+    )
+    client.force_login(editor)
+    response = client.get(CHANGELIST)
+    page = response.content.decode()
+    assert "Goes out tomorrow" in page
+    assert "Scheduled" in page
+    assert "Cities" in page
+    assert "Noor Haddad" in page
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("draft", {"draft", "returned"}),
+        ("returned", {"returned"}),
+        ("review", {"review"}),
+        ("scheduled", {"scheduled"}),
+        ("live", {"live"}),
+        ("unpublished", {"unpublished"}),
+    ],
+)
+def test_list_filter_by_state(client, editor, state, expected):
+    now = timezone.now()
+    articles = {
+        "draft": ArticleFactory(headline="draft", status=Status.DRAFT, published_at=None),
+        "returned": ArticleFactory(headline="returned", status=Status.REVIEW, published_at=None),
+        "review": ArticleFactory(headline="review", status=Status.REVIEW, published_at=None),
+        "scheduled": ArticleFactory(headline="scheduled", published_at=now + timedelta(days=1)),
+        "live": ArticleFactory(headline="live", published_at=now - timedelta(days=1)),
+        "unpublished": ArticleFactory(headline="unpublished", status=Status.UNPUBLISHED),
+    }
+    services.article_return_to_author(article=articles["returned"], by=editor, note="More.")
+    client.force_login(editor)
+    response = client.get(CHANGELIST, {"state": state})
+    shown = {a.headline for a in response.context["cl"].result_list}
+    assert shown == expected
+
+
+def test_list_filters_by_section_and_author_and_searches(client, editor):
+    cities = SectionFactory(name="Cities")
+    noor = AuthorFactory(name="Noor Haddad")
+    wanted = ArticleFactory(headline="Tram depot vote", section=cities, authors=[noor])
+    ArticleFactory(headline="Budget talks")
+    client.force_login(editor)
+    for params in [
+        {"section__id__exact": cities.pk},
+        {"bylines__author__id__exact": noor.pk},
+        {"q": "Haddad"},
+        {"q": "depot"},
+    ]:
+        response = client.get(CHANGELIST, params)
+        assert list(response.context["cl"].result_list) == [wanted], params
+
+
+def test_list_costs_a_fixed_number_of_queries(client, editor, django_assert_max_num_queries):
+    for n in range(30):
+        ArticleFactory(authors=[AuthorFactory(), AuthorFactory()], tags=[f"t{n}"])
+    client.force_login(editor)
+    with django_assert_max_num_queries(20):
+        response = client.get(CHANGELIST)
+    assert response.status_code == 200
+
+
+def test_change_form_costs_a_bounded_number_of_queries(
+    client, editor, django_assert_max_num_queries
+):
+    article = ArticleFactory(authors=[AuthorFactory() for _ in range(6)], tags=["a", "b", "c"])
+    for n in range(5):
+        services.article_add_correction(article=article, by=editor, text=f"Fix {n}.")
+    client.force_login(editor)
+    with django_assert_max_num_queries(45):
+        response = client.get(change_url(article))
+    assert response.status_code == 200
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+def test_body_uses_the_prose_editor_with_our_extensions(client, editor):
+    client.force_login(editor)
+    page = client.get(ADD).content.decode()
+    assert "data-django-prose-editor-configurable" in page
+    for extension in ["Heading", "Blockquote", "Figure", "Caption", "Link", "BulletList"]:
+        assert extension in page
+
+
+def test_body_is_sanitised_when_saved_through_the_admin(client, editor):
+    article = article_by(editor)
+    client.force_login(editor)
+    post_form(client, article, body='<p onclick="steal()">Hi<script>alert(1)</script></p>')
+    article.refresh_from_db()
+    assert article.body == "<p>Hi</p>"
+
+
+def test_tags_autocomplete_and_new_tags(client, editor):
+    article = article_by(editor)
+    client.force_login(editor)
+    post_form(client, article, tags=["housing", "2024", "Night buses"])
+    article.refresh_from_db()
+    assert sorted(article.tags.names()) == ["2024", "Night buses", "housing"]
+
+    response = client.get(reverse("admin:articles_article_tag_autocomplete"), {"term": "ho"})
+    assert response.json() == {
+        "results": [{"id": "housing", "text": "housing"}],
+        "pagination": {"more": False},
+    }
+
+
+def test_tag_autocomplete_needs_a_staff_login(client):
+    response = client.get(reverse("admin:articles_article_tag_autocomplete"), {"term": "a"})
+    assert response.status_code == 302
+
+
+def test_tag_field_renders_as_autocomplete_with_names(client, editor):
+    article = article_by(editor, tags=["harbour"])
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert 'data-tags="true"' in page
+    assert '<option value="harbour" selected>harbour</option>' in page
+
+
+def test_new_article_through_the_admin(client, editor):
+    section = SectionFactory(name="Cities")
+    author = AuthorFactory()
+    client.force_login(editor)
+    data = form_data(client.get(ADD))
+    data.update(
+        {
+            "headline": "Ferry fares frozen",
+            "slug": "",
+            "section": str(section.pk),
+            "body": "<p>For another year.</p>",
+            "bylines-0-author": str(author.pk),
+        }
+    )
+    response = client.post(ADD, data, follow=True)
+    article = Article.objects.get(headline="Ferry fares frozen")
+    assert article.slug == "ferry-fares-frozen"
+    assert article.created_by == editor
+    assert article.bylines.get().author == author
+    assert article.status_changes.get().action == StatusChange.Action.CREATED
+    assert any("was added successfully" in m for m in messages_of(response))
+
+
+# --- workflow buttons -----------------------------------------------------------------------
+
+
+def test_contributor_and_editor_walk_an_article_to_published(client, contributor, editor):
+    article = article_by(contributor, headline="Library opens late")
+    client.force_login(contributor)
+    response = post_form(client, article, _submit_for_review="1", workflow_note="Ready to go.")
+    assert any("Submitted for review" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW
+
+    client.force_login(editor)
+    response = post_form(client, article, _publish="1")
+    assert any("Published" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.is_live
+    assert client.get(article.get_absolute_url()).status_code == 200
+    trail = [(c.action, c.by) for c in article.status_changes.order_by("at", "pk")]
+    assert trail == [
+        (StatusChange.Action.SUBMITTED, contributor),
+        (StatusChange.Action.PUBLISHED, editor),
+    ]
+    assert article.status_changes.get(action="submitted").note == "Ready to go."
+
+
+def test_return_to_author_needs_a_note_and_shows_it_to_the_author(client, contributor, editor):
+    article = article_by(contributor, status=Status.REVIEW)
+    client.force_login(editor)
+    response = post_form(client, article, _return_to_author="1")
+    assert response.context["adminform"].form.errors["workflow_note"]
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW
+
+    post_form(client, article, _return_to_author="1", workflow_note="Add the ferry times.")
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+
+    client.force_login(contributor)
+    response = client.get(change_url(article))
+    assert "Add the ferry times." in response.content.decode()
+    assert "Returned to the author" in response.content.decode()
+    changelist = client.get(CHANGELIST).content.decode()
+    assert "Returned" in changelist
+
+
+def test_schedule_from_the_form_and_cancel(client, editor):
+    article = article_by(editor)
+    later = timezone.localtime() + timedelta(days=2)
+    client.force_login(editor)
+    response = post_form(
+        client,
+        article,
+        _publish="1",
+        publish_at_0=later.strftime("%Y-%m-%d"),
+        publish_at_1=later.strftime("%H:%M:%S"),
+    )
+    assert any("Scheduled" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.is_scheduled
+    assert "Scheduled" in client.get(CHANGELIST).content.decode()
+
+    response = post_form(client, article, _unpublish="1")
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (Status.DRAFT, None)
+
+
+def test_schedule_in_the_past_is_refused(client, editor):
+    article = article_by(editor)
+    earlier = timezone.localtime() - timedelta(days=2)
+    client.force_login(editor)
+    response = post_form(
+        client,
+        article,
+        _publish="1",
+        publish_at_0=earlier.strftime("%Y-%m-%d"),
+        publish_at_1="10:00:00",
+    )
+    assert "Choose a time in the future" in str(response.context["adminform"].form.errors)
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+
+
+def test_publish_without_alt_text_shows_the_error_on_the_field_and_saves_nothing(client, editor):
+    article = article_by(editor, featured_image=image_file("pier.jpg"))
+    client.force_login(editor)
+    response = post_form(client, article, _publish="1", headline="Changed")
+    errors = response.context["adminform"].form.errors
+    assert "alt text" in errors["featured_image_alt"][0]
+    article.refresh_from_db()
+    assert (article.status, article.headline) != (Status.PUBLISHED, "Changed")
+    assert article.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("alt", "why"),
+    [("DSC_0042.JPG", "file name"), ("20240612", "digits"), ("image", "does not describe")],
+)
+def test_alt_text_that_describes_nothing_is_refused_with_the_reason(client, editor, alt, why):
+    article = article_by(editor, featured_image=image_file("pier.jpg"))
+    client.force_login(editor)
+    response = post_form(client, article, featured_image_alt=alt)
+    assert response.status_code == 200
+    message = " ".join(response.context["adminform"].form.errors["featured_image_alt"])
+    assert why in message
+    article.refresh_from_db()
+    assert article.featured_image_alt == ""
+
+
+def test_publish_without_byline_saves_the_edit_and_says_why_not_published(client, editor):
+    article = ArticleFactory(status=Status.DRAFT, published_at=None, authors=[])
+    client.force_login(editor)
+    response = post_form(client, article, _publish="1", dek="Kept edit")
+    article.refresh_from_db()
+    assert article.dek == "Kept edit"
+    assert article.status == Status.DRAFT
+    assert any("Credit at least one author" in m for m in messages_of(response))
+
+
+def test_correction_from_the_form_is_dated_and_updates_the_article(client, editor):
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=1))
+    client.force_login(editor)
+    response = post_form(
+        client,
+        article,
+        correction_kind=Correction.Kind.CORRECTION,
+        correction_text="The bridge is 40 metres long, not 400.",
+    )
+    correction = article.corrections.get()
+    assert correction.text == "The bridge is 40 metres long, not 400."
+    assert correction.created_by == editor
+    article.refresh_from_db()
+    assert article.updated_at == correction.created_at
+    assert any("note was added" in m for m in messages_of(response))
+    assert "40 metres long" in client.get(change_url(article)).content.decode()
+
+
+def test_slug_change_of_published_article_through_the_form_redirects(client, editor):
+    article = ArticleFactory(slug="old-address")
+    client.force_login(editor)
+    post_form(client, article, slug="new-address")
+    assert client.get("/articles/old-address/").status_code == 301
+    assert Redirect.objects.get().new_path == "/articles/new-address/"
+
+
+def test_bulk_submit_for_contributor(client, contributor):
+    mine = article_by(contributor)
+    client.force_login(contributor)
+    client.post(CHANGELIST, {"action": "submit_selected", "_selected_action": [mine.pk]})
+    mine.refresh_from_db()
+    assert mine.status == Status.REVIEW
+
+
+# --- never lose an edit -------------------------------------------------------------------
+
+
+def test_stale_save_is_refused_naming_who_and_keeping_the_text(client, editor):
+    ben = staff_in("Editor", "ben", first_name="Ben", last_name="Ortiz")
+    article = article_by(editor)
+    client.force_login(editor)
+    post_form(client, article, body="<p>Where we both started.</p>")
+    mine = form_data(client.get(change_url(article)))
+    client.force_login(ben)
+    theirs = form_data(client.get(change_url(article)))
+    theirs["body"] = "<p>Ben's paragraph.</p>"
+    assert client.post(change_url(article), theirs).status_code == 302
+
+    client.force_login(editor)
+    mine["body"] = "<p>Erin's paragraph.</p>"
+    response = client.post(change_url(article), mine)
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "Ben Ortiz saved this article at" in errors
+    assert "after you opened it" in errors
+    assert "Erin&#x27;s paragraph." in response.content.decode()
+    article.refresh_from_db()
+    assert article.body == "<p>Ben's paragraph.</p>"
+    diff = response.context["adminform"].form.conflict_diff
+    assert [d.name for d in diff] == ["body"]
+
+
+def test_stale_save_can_knowingly_overwrite_the_version_shown(client, editor):
+    ben = staff_in("Editor", "ben")
+    article = article_by(editor)
+    client.force_login(editor)
+    mine = form_data(client.get(change_url(article)))
+    client.force_login(ben)
+    theirs = form_data(client.get(change_url(article)))
+    theirs["dek"] = "Ben's standfirst"
+    client.post(change_url(article), theirs)
+
+    client.force_login(editor)
+    mine["dek"] = "Erin's standfirst"
+    refused = client.post(change_url(article), mine)
+    retry = form_data(refused)
+    assert retry["acknowledged_version"] == str(Article.objects.get(pk=article.pk).version)
+    retry["keep_mine"] = "on"
+    response = client.post(change_url(article), retry)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.dek == "Erin's standfirst"
+
+
+def test_overwrite_is_refused_again_if_a_third_save_came_in(client, editor):
+    ben = staff_in("Editor", "ben")
+    article = article_by(editor)
+    client.force_login(editor)
+    mine = form_data(client.get(change_url(article)))
+    services.article_save(article=Article.objects.get(pk=article.pk), by=ben)
+
+    mine["dek"] = "Erin's standfirst"
+    retry = form_data(client.post(change_url(article), mine))
+    retry["keep_mine"] = "on"
+    services.article_save(article=Article.objects.get(pk=article.pk), by=ben)
+    response = client.post(change_url(article), retry)
+
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.dek != "Erin's standfirst"
+
+
+def test_workflow_change_by_someone_else_also_counts(client, editor, contributor):
+    article = article_by(contributor)
+    client.force_login(contributor)
+    mine = form_data(client.get(change_url(article)))
+    services.article_submit_for_review(article=article, by=contributor)
+    services.article_return_to_author(article=article, by=editor, note="Shorter please.")
+
+    mine["headline"] = "A stale edit"
+    response = client.post(change_url(article), mine)
+    assert response.status_code == 200
+    assert "Erin Okafor saved this article" in " ".join(
+        response.context["adminform"].form.non_field_errors()
+    )
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def upload_form(client, article, upload):
+    data = form_data(client.get(change_url(article)))
+    data["featured_image"] = upload
+    data["featured_image_alt"] = "A pier at low tide"
+    data["headline"] = "Changed with upload"
+    return client.post(change_url(article), data)
+
+
+def test_renamed_text_file_is_refused_with_a_clear_message(client, editor):
+    article = article_by(editor)
+    client.force_login(editor)
+    fake = SimpleUploadedFile("pier.jpg", b"this is not an image, just text", "image/jpeg")
+    response = upload_form(client, article, fake)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["featured_image"])
+    assert "not an image we can read" in errors
+    assert "not an image we can read" in response.content.decode()
+    article.refresh_from_db()
+    assert not article.featured_image
+    assert article.headline != "Changed with upload"
+
+
+def test_too_large_image_is_refused(client, editor, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 2_000
+    article = article_by(editor)
+    client.force_login(editor)
+    noise = Image.effect_noise((400, 400), 100).convert("RGB")
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    big = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
+    response = upload_form(client, article, big)
+    errors = " ".join(response.context["adminform"].form.errors["featured_image"])
+    assert "images may be at most" in errors
+    article.refresh_from_db()
+    assert not article.featured_image
+
+
+def test_too_many_pixels_is_refused(client, editor, settings):
+    settings.MAX_IMAGE_PIXELS = 100 * 100
+    article = article_by(editor)
+    client.force_login(editor)
+    upload = image_file("wide.png", size=(200, 200), fmt="PNG")
+    response = upload_form(client, article, SimpleUploadedFile("wide.png", upload.read()))
+    errors = " ".join(response.context["adminform"].form.errors["featured_image"])
+    assert "200×200 pixels" in errors
+    article.refresh_from_db()
+    assert not article.featured_image
+
+
+def test_svg_is_refused(client, editor):
+    article = article_by(editor)
+    client.force_login(editor)
+    svg = SimpleUploadedFile(
+        "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg"
+    )
+    response = upload_form(client, article, svg)
+    assert response.context["adminform"].form.errors["featured_image"]
+    article.refresh_from_db()
+    assert not article.featured_image
+
+
+def test_real_image_is_accepted(client, editor):
+    article = article_by(editor)
+    client.force_login(editor)
+    upload = image_file("pier.jpg", size=(800, 450))
+    response = upload_form(client, article, SimpleUploadedFile("pier.jpg", upload.read()))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.featured_image_width, article.featured_image_height) == (800, 450)
+
+
+# --- audit trail ------------------------------------------------------------------------------
+
+
+def test_audit_trail_on_the_article_and_in_its_own_list(client, contributor, editor):
+    article = article_by(contributor, headline="Pool reopens")
+    services.article_submit_for_review(article=article, by=contributor)
+    services.article_publish(article=article, by=editor)
+    client.force_login(editor)
+
+    page = client.get(change_url(article)).content.decode()
+    assert "Workflow history" in page
+    assert "Submitted for review" in page
+
+    trail = reverse("admin:articles_statuschange_changelist")
+    response = client.get(trail, {"action__exact": "published"})
+    rows = list(response.context["cl"].result_list)
+    assert [(r.article, r.by) for r in rows] == [(article, editor)]
+    assert client.get(reverse("admin:articles_statuschange_add")).status_code == 403
+
+
+def test_contributor_sees_only_the_trail_of_own_articles(client, contributor, editor):
+    mine = article_by(contributor)
+    services.article_submit_for_review(article=mine, by=contributor)
+    other = article_by(editor)
+    services.article_submit_for_review(article=other, by=editor)
+    client.force_login(contributor)
+    response = client.get(reverse("admin:articles_statuschange_changelist"))
+    assert {r.article for r in response.context["cl"].result_list} == {mine}

@@ -1,0 +1,61 @@
+"""Constant work per page: a fixed number of SQL queries whatever the amount of content.
+
+Each public page is rendered uncached on a small site, then again after the site has grown
+(more articles, authors, tags, books, bylines); the counts must not move. The article page
+is also held to its budget: at most 10 queries uncached, none from the page cache.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsroom import cache
+from tests.factories import ArticleFactory, AuthorFactory, BookFactory
+
+from .conftest import fresh
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_BUDGET = 10
+
+
+def grow(world, *, articles: int, authors_each: int, tags_each: int, books: int) -> None:
+    """Add content around the world's article, section, author and tag."""
+    authors = [world.author, *AuthorFactory.create_batch(authors_each - 1)]
+    tags = ["transport", *(f"topic {n}" for n in range(tags_each - 1))]
+    for _ in range(articles):
+        ArticleFactory(section=world.section, authors=authors, tags=tags)
+    world.article.tags.add(*tags)
+    for author in authors[1:]:
+        world.article.bylines.create(author=author, position=authors.index(author))
+    for _ in range(books):
+        BookFactory(authors=[world.author])
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = fresh(client, url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_every_public_page_costs_the_same_as_the_site_grows(client, world):
+    for url in world.urls.values():
+        fresh(client, url)  # warm process-wide caches (the current Site, ContentTypes)
+    small = {name: count_queries(client, url) for name, url in world.urls.items()}
+    grow(world, articles=12, authors_each=3, tags_each=10, books=8)
+    large = {name: count_queries(client, url) for name, url in world.urls.items()}
+    assert large == small
+
+
+def test_article_page_budget(client, world, page_cache, django_assert_max_num_queries):
+    """An article with 3 authors, 10 tags, 8 books on the shelf and recent articles around."""
+    grow(world, articles=6, authors_each=3, tags_each=10, books=8)
+    url = world.urls["article"]
+    assert world.article.bylines.count() == 3
+    assert world.article.tags.count() == 10
+    cache.bump()
+    with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET):
+        assert client.get(url)[cache.STATUS_HEADER] == "MISS"
+    with django_assert_max_num_queries(0):
+        assert client.get(url)[cache.STATUS_HEADER] == "HIT"
