@@ -125,19 +125,21 @@ def attach_image_sizes(articles: list[Article]) -> None:
     under the file's name (a replaced image gets a new name) and fetched in one round trip.
     """
     named = [a for a in articles if a.featured_image]
-    keys = {a.featured_image.name: _size_cache_key(a.featured_image.name) for a in named}
+    files = {a.pk: a.og_image for a in named}  # the enclosure is a rendition, never the upload
+    keys = {a.pk: _size_cache_key(files[a.pk].name) for a in named}
     cached = cache.get_many(list(keys.values())) if keys else {}
     fresh = {}
     for article in named:
-        name = article.featured_image.name
-        size = cached.get(keys[name])
+        key = keys[article.pk]
+        size = cached.get(key)
         if size is None:
+            rendition = files[article.pk]
             try:
-                size = article.featured_image.storage.size(name)
+                size = rendition.storage.size(rendition.name)
             except (OSError, NotImplementedError, ValueError):
                 size = None  # a missing file: no enclosure rather than a broken feed
             else:
-                fresh[keys[name]] = size
+                fresh[key] = size
         article.feed_image_size = size
     if fresh:
         cache.set_many(fresh, IMAGE_SIZE_CACHE_SECONDS)
@@ -226,9 +228,7 @@ class LatestArticlesFeed(Feed):
             return []
         return [
             Enclosure(
-                url=seo.absolute_url(item.featured_image.url),
-                length=str(size),
-                mime_type=seo.guess_mime_type(item.featured_image.name) or "image/jpeg",
+                url=seo.absolute_url(item.og_image.url), length=str(size), mime_type="image/jpeg"
             )
         ]
 

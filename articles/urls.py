@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import feeds, preview, search, views
+from . import converters, feeds, preview, search, views
+
+register_converter(converters.TagSlugConverter, "tagslug")
+register_converter(converters.TokenConverter, "token")
 
 app_name = "articles"
 
@@ -14,12 +17,12 @@ urlpatterns = [
     path("sections/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
     path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
-    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("tags/<tagslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tags/<tagslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     # Shared previews of unpublished articles (articles/preview.py); the token is the secret.
-    path("preview/<str:token>/", preview.shared_preview, name="preview"),
+    path("preview/<token:token>/", preview.shared_preview, name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    # taggit makes Unicode slugs ("zürich"), which the slug converter would refuse.
-    path("tags/<str:slug>/", views.TagView.as_view(), name="tag"),
+    # taggit makes Unicode slugs ("zürich"): see articles/converters.py.
+    path("tags/<tagslug:slug>/", views.TagView.as_view(), name="tag"),
 ]

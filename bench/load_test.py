@@ -227,6 +227,7 @@ class Stats:
     statuses: Counter = field(default_factory=Counter)
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: Counter = field(default_factory=Counter)
+    page_cache: Counter = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -341,6 +342,19 @@ def reader_urls(urls: dict) -> list[tuple[str, str]]:
     return weighted
 
 
+def guarded(target, stats: Stats):
+    """Run a worker; a crash is counted as an error, never silently lost with its thread."""
+
+    def run(*args):
+        try:
+            target(*args)
+        except Exception as error:
+            with stats.lock:
+                stats.errors[f"{target.__name__} crashed: {error!r}"] += 1
+
+    return run
+
+
 def run_reader(port: int, urls, stats: Stats, budget: list[int], seed: int) -> None:
     rng = random.Random(seed)
     browser = Browser(port)
@@ -351,13 +365,17 @@ def run_reader(port: int, urls, stats: Stats, budget: list[int], seed: int) -> N
             budget[0] -= 1
         kind, url = rng.choice(urls)
         try:
-            status, _, _, elapsed = browser.request("GET", url, headers={"Accept-Encoding": "gzip"})
+            status, headers, _, elapsed = browser.request(
+                "GET", url, headers={"Accept-Encoding": "gzip"}
+            )
         except OSError as error:
             with stats.lock:
                 stats.errors[type(error).__name__] += 1
             browser = Browser(port)
             continue
         stats.record(kind, url, status, elapsed)
+        with stats.lock:
+            stats.page_cache[headers.get("X-Page-Cache", "none")] += 1
 
 
 @dataclass
@@ -504,6 +522,10 @@ def report(args, site: Site, stats: Stats, seconds: float, saves, problems) -> s
         "",
         f"Statuses: {statuses}",
         f"5xx answers: **{five_xx}**; connection errors: {sum(stats.errors.values())}",
+        "Page cache (X-Page-Cache of reads): "
+        + ", ".join(f"{k}: {n}" for k, n in sorted(stats.page_cache.items()))
+        + " — every accepted save starts a new content generation, so editors saving"
+        " every second keep most pages uncached; that is the point of this test",
         f"Editor saves: {accepted} accepted, {refused} refused as stale (the shared article); "
         f"lost saves: **{len([p for p in problems if p.startswith('lost')])}**",
     ]
@@ -557,7 +579,7 @@ def main() -> int:
         ]
         editors_threads = [
             threading.Thread(
-                target=run_editor,
+                target=guarded(run_editor, stats),
                 args=(
                     site.port,
                     name,
@@ -576,7 +598,9 @@ def main() -> int:
         budget = [args.requests]
         readers = [
             threading.Thread(
-                target=run_reader, args=(site.port, urls, stats, budget, args.seed + i), daemon=True
+                target=guarded(run_reader, stats),
+                args=(site.port, urls, stats, budget, args.seed + i),
+                daemon=True,
             )
             for i in range(args.readers)
         ]

@@ -12,3 +12,6 @@ class NewsroomConfig(AppConfig):
         from newsroom import cache
 
         cache.connect_signals()
+        # Safe names for every new upload, in the admin, imports and the shell alike
+        # (newsroom/uploads.py connects its pre_save receiver when imported).
+        from newsroom import uploads  # noqa: F401

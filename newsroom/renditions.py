@@ -73,6 +73,22 @@ class FitWidth:
         return resolve_palette(img).resize(size, Image.Resampling.LANCZOS)
 
 
+class StripMetadata:
+    """Drop everything but the colour profile from a rendition.
+
+    Uploads carry EXIF (camera serials, GPS positions) and comment segments; Pillow would
+    copy a JPEG comment into the output. Readers only ever get renditions, so this is where
+    an uploader's location stops.
+    """
+
+    def process(self, img):
+        icc = img.info.get("icc_profile")
+        img.info = {"icc_profile": icc} if icc else {}
+        if hasattr(img, "_exif"):
+            img._exif = None
+        return img
+
+
 class CropToAspect:
     """Crop the centre of the image to an aspect ratio such as (3, 2) or (1, 1)."""
 
@@ -94,6 +110,7 @@ def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> ty
     if aspect:
         processors.append(CropToAspect(aspect))
     processors.append(FitWidth(width))
+    processors.append(StripMetadata())
     image_format, options = FORMATS[fmt]
     crop = f"Crop{aspect[0]}x{aspect[1]}" if aspect else ""
     name = f"Width{width}{fmt.title()}{crop}Spec"
@@ -107,7 +124,7 @@ def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> ty
 class OpenGraphSpec(ImageSpec):
     """The 1200×630 JPEG link previews use (Open Graph, X cards); filled and cropped."""
 
-    processors = [Transpose(), ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT)]
+    processors = [Transpose(), ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT), StripMetadata()]
     format = "JPEG"
     options = {"quality": 85, "optimize": True, "progressive": True}
 

@@ -182,28 +182,29 @@ def article_image(article) -> ShareImage | None:
     )
 
 
-def author_image(author) -> ShareImage | None:
-    if not author.photo:
+def _largest_jpeg_rendition(instance, source: str, family, alt: str) -> ShareImage | None:
+    """The biggest JPEG rendition of an image: never the original upload, whose EXIF
+    (GPS position, camera serial) must not reach other sites."""
+    from newsroom import renditions
+
+    pic = renditions.picture(instance, source, family)
+    if pic is None:
         return None
-    return ShareImage(
-        url=absolute_url(author.photo.url),
-        width=author.photo_width,
-        height=author.photo_height,
-        alt=author.photo_alt,
-        mime_type=guess_mime_type(author.photo.name),
-    )
+    url = pic.jpeg_srcset.split(", ")[-1].rsplit(" ", 1)[0]
+    width, height = pic.candidates[-1]
+    return ShareImage(absolute_url(url), width, height, alt, "image/jpeg")
+
+
+def author_image(author) -> ShareImage | None:
+    from newsroom import renditions
+
+    return _largest_jpeg_rendition(author, "photo", renditions.PORTRAIT, author.photo_alt)
 
 
 def book_image(book) -> ShareImage | None:
-    if not book.cover:
-        return None
-    return ShareImage(
-        url=absolute_url(book.cover.url),
-        width=book.cover_width,
-        height=book.cover_height,
-        alt=book.cover_alt,
-        mime_type=guess_mime_type(book.cover.name),
-    )
+    from newsroom import renditions
+
+    return _largest_jpeg_rendition(book, "cover", renditions.COVER, book.cover_alt)
 
 
 def article_canonical_url(article) -> str:

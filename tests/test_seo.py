@@ -292,8 +292,8 @@ def test_author_page(client, author):
     assert head.one("og:type") == "profile"
     assert head.one("og:title") == "Cora Tidewell"
     assert head.one("og:url") == own_url
-    assert head.one("og:image") == SITE + author.photo.url
-    assert (head.one("og:image:width"), head.one("og:image:height")) == ("800", "800")
+    assert head.one("og:image") == SITE + author.portrait_384_jpeg.url
+    assert (head.one("og:image:width"), head.one("og:image:height")) == ("384", "384")
     assert head.one("og:image:alt") == "Portrait of Cora Tidewell"
     assert head.one("twitter:card") == "summary_large_image"
     assert head.one("twitter:creator") == "@coratide"
@@ -314,7 +314,7 @@ def test_author_page_json_ld(client, author):
     assert person["name"] == "Cora Tidewell"
     assert person["url"] == SITE + author.get_absolute_url()
     assert person["jobTitle"] == "Transport correspondent"
-    assert person["image"] == SITE + author.photo.url
+    assert person["image"] == SITE + author.portrait_384_jpeg.url
     assert person["sameAs"] == ["https://x.com/coratide", "https://cora.example.org"]
     crumbs = head.node("BreadcrumbList")["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Harbour Ledger", "Cora Tidewell"]
@@ -351,7 +351,7 @@ def test_book_page(client, book, author):
     assert head.link("canonical") == [own_url]
     assert head.one("og:type") == "book"
     assert head.one("og:url") == own_url
-    assert head.one("og:image") == SITE + book.cover.url
+    assert head.one("og:image") == SITE + book.cover_640_jpeg.url
     assert head.one("og:image:alt") == "Cover of Tides and Timetables"
     assert head.one("book:isbn") == "9780306406157"
     assert head.one("book:release_date") == "2023"
@@ -365,7 +365,7 @@ def test_book_json_ld(client, book, author):
     assert data["isbn"] == "9780306406157"
     assert data["publisher"] == {"@type": "Organization", "name": "Ledger Books"}
     assert data["datePublished"] == "2023"
-    assert data["image"] == SITE + book.cover.url
+    assert data["image"] == SITE + book.cover_640_jpeg.url
     assert data["url"] == SITE + book.get_absolute_url()
     assert {"@type": "Person", "name": author.name, "url": SITE + author.get_absolute_url()} in (
         data["author"]

@@ -122,9 +122,10 @@ def test_featured_image_enclosure_and_media(client, story, kind, version):
     _, parsed = parse(client, feed_url(kind))
     entry = parsed.entries[0]
     (enclosure,) = entry.enclosures
-    assert enclosure.href == SITE + story.featured_image.url
+    # The 1200x630 rendition, not the upload: renditions carry no EXIF/GPS metadata.
+    assert enclosure.href == SITE + story.og_image.url
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == story.featured_image.size > 0
+    assert int(enclosure.length) == story.og_image.storage.size(story.og_image.name) > 0
     (media,) = entry.media_content
     assert media["url"].startswith(SITE + "/media/")
     assert (media["width"], media["height"], media["medium"]) == ("1200", "630", "image")
@@ -148,7 +149,7 @@ def test_image_sizes_come_from_the_cache_after_the_first_request(client, story, 
 
 
 def test_missing_image_file_drops_the_enclosure_not_the_feed(client, story):
-    story.featured_image.storage.delete(story.featured_image.name)
+    story.og_image.storage.delete(story.og_image.name)
     _, parsed = parse(client, feed_url("rss"))
     assert parsed.entries[0].enclosures == []
 

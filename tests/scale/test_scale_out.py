@@ -23,7 +23,7 @@ pytestmark = pytest.mark.scale
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, static_root, redis_url, postgres_database, s3_server):
+def cluster(tmp_path_factory, redis_url, postgres_database, s3_server, static_root):
     tmp_path = tmp_path_factory.mktemp("scale-out")
     env = base_env(
         tmp_path,

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.scale
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, static_root, redis_url):
+def site(tmp_path_factory, redis_url, static_root):
     tmp_path = tmp_path_factory.mktemp("two-processes")
     env = base_env(
         tmp_path,

@@ -2,8 +2,11 @@
 location data; readers only ever get re-encoded renditions."""
 
 import io
+import os
 import re
 import secrets
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -13,8 +16,6 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
-from authors.models import Author
-from books.models import Book
 from newsroom.uploads import safe_stem, safe_upload_name
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory, SectionFactory, UserFactory
 
@@ -339,16 +340,34 @@ def test_safe_upload_name_uses_the_decoded_format():
     assert odd.endswith(".bin")
 
 
-def test_models_with_images_are_covered():
-    """Every image field in the project is renamed by the one pre_save hook."""
-    from django.apps import apps
-    from django.db import models
+@pytest.mark.parametrize(
+    "make, field, folder",
+    [
+        (lambda f: AuthorFactory(photo=f), "photo", r"authors/\d{4}/"),
+        (lambda f: BookFactory(cover=f), "cover", r"books/"),
+    ],
+    ids=["author-photo", "book-cover"],
+)
+def test_every_image_field_gets_a_safe_name(make, field, folder):
+    instance = make(ContentFile(png_bytes(), name="../../\u202eevil name.jpg"))
+    name = getattr(instance, field).name
+    assert re.fullmatch(folder + r"evil-name-[0-9a-f]{8}\.png", name), name
 
-    fields = [
-        f"{model.__name__}.{field.name}"
-        for model in apps.get_models()
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.ImageField)
-    ]
-    assert set(fields) >= {"Article.featured_image", "Author.photo", "Book.cover"}
-    assert Author and Book  # imported models are the ones checked
+
+def test_the_rename_hook_is_connected_at_startup():
+    """Not only once some request loaded the middleware: imports and the shell are covered."""
+    code = (
+        "import django; django.setup(); from django.db.models.signals import pre_save; "
+        "print(any(key[0] == 'newsroom-uploads-pre-save' for key, *_ in pre_save.receivers))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "True", result.stderr
