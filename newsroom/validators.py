@@ -5,6 +5,7 @@ decompression bomb is refused with a message the editor can act on.
 """
 
 import re
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,11 @@ def validate_image_file(upload) -> None:
     position = upload.tell() if hasattr(upload, "tell") else None
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice it; we refuse either way.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+        with image:
             if image.format not in ALLOWED_IMAGE_FORMATS:
                 raise ValidationError(
                     "%(format)s images are not accepted; upload a JPEG, PNG, GIF or WebP.",
@@ -59,7 +64,14 @@ def validate_image_file(upload) -> None:
             image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            "This image has far too many pixels (the limit is %(max)s in all). Resize it and "
+            "upload it again.",
+            code="too_many_pixels",
+            params={"max": f"{max_pixels:,}"},
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP.",
             code="not_an_image",

@@ -224,10 +224,6 @@ def renditions(instance, source: str) -> dict[str, bytes]:
     return found
 
 
-@pytest.mark.xfail(
-    reason="JPEG renditions keep the upload's COM segment (Pillow copies im.info['comment'] on "
-    "save): newsroom/renditions.py should drop img.info metadata — see the security report"
-)
 def test_polyglot_is_stored_as_a_jpeg_and_readers_get_clean_renditions(
     client, editor_client, article_fields
 ):
@@ -267,20 +263,7 @@ def test_renditions_carry_no_gps_or_camera_data(make, source):
             assert 0x0110 not in exif, f"{name} keeps the camera model"
 
 
-ORIGINAL_LEAK = (
-    "links the original upload, which keeps the uploader's EXIF (GPS included); point it at a "
-    "rendition (og_image / portrait_* / cover_*) instead — see the security report"
-)
-PUBLIC_IMAGE_PAGES = [
-    "home",
-    "article",
-    pytest.param("author", marks=pytest.mark.xfail(reason="author og:image " + ORIGINAL_LEAK)),
-    "books",
-    pytest.param("book", marks=pytest.mark.xfail(reason="book og:image " + ORIGINAL_LEAK)),
-    pytest.param("rss", marks=pytest.mark.xfail(reason="RSS enclosure " + ORIGINAL_LEAK)),
-    pytest.param("atom", marks=pytest.mark.xfail(reason="Atom enclosure " + ORIGINAL_LEAK)),
-    "sitemap",
-]
+PUBLIC_IMAGE_PAGES = ["home", "article", "author", "books", "book", "rss", "atom", "sitemap"]
 
 
 @pytest.mark.parametrize("page", PUBLIC_IMAGE_PAGES)
