@@ -18,9 +18,11 @@ setup: $(STAMP)
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# Absolute links (and the admin address printed by the demo) follow the chosen port unless
+# SITE_URL is given.
 run: migrate
-	$(PY) manage.py demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py demo --if-empty
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo: migrate
 	$(PY) manage.py demo --reset
