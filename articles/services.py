@@ -85,6 +85,17 @@ def _save_workflow(article: Article) -> None:
     article.save(update_fields=WORKFLOW_FIELDS)
 
 
+def _save_transition(
+    *, article: Article, by: User, action: str, from_status: str, comment: str, note: str = ""
+) -> None:
+    """Save a workflow change the one way every transition does: the workflow fields, an
+    audit entry and a revision with the user and comment, all in one revision block."""
+    with _revision(by=by, comment=comment):
+        _save_workflow(article)
+        _record(article=article, by=by, action=action, from_status=from_status, note=note)
+        revisions.add_article(article)
+
+
 def _record(
     *,
     article: Article,
@@ -267,12 +278,14 @@ def article_submit_for_review(*, article: Article, by: User, note: str = "") -> 
     _require(permissions.can_edit(by, article), "You may not submit this article.")
     _check_ready(article)
     article.status = Status.REVIEW
-    with _revision(by=by, comment="Submitted for review."):
-        _save_workflow(article)
-        _record(
-            article=article, by=by, action=Action.SUBMITTED, from_status=Status.DRAFT, note=note
-        )
-        revisions.add_article(article)
+    _save_transition(
+        article=article,
+        by=by,
+        action=Action.SUBMITTED,
+        from_status=Status.DRAFT,
+        comment="Submitted for review.",
+        note=note,
+    )
     return article
 
 
@@ -291,12 +304,14 @@ def article_return_to_author(*, article: Article, by: User, note: str) -> Articl
             {"note": ["Say what the author should change: the note is required."]}
         )
     article.status = Status.DRAFT
-    with _revision(by=by, comment="Returned to the author."):
-        _save_workflow(article)
-        _record(
-            article=article, by=by, action=Action.RETURNED, from_status=Status.REVIEW, note=note
-        )
-        revisions.add_article(article)
+    _save_transition(
+        article=article,
+        by=by,
+        action=Action.RETURNED,
+        from_status=Status.REVIEW,
+        comment="Returned to the author.",
+        note=note,
+    )
     return article
 
 
@@ -328,10 +343,9 @@ def article_publish(
     scheduled = article.published_at > now
     action = Action.SCHEDULED if scheduled else Action.PUBLISHED
     comment = f"Scheduled for {_when(article.published_at)}." if scheduled else "Published."
-    with _revision(by=by, comment=comment):
-        _save_workflow(article)
-        _record(article=article, by=by, action=action, from_status=from_status, note=note)
-        revisions.add_article(article)
+    _save_transition(
+        article=article, by=by, action=action, from_status=from_status, comment=comment, note=note
+    )
     return article
 
 
@@ -351,10 +365,14 @@ def article_unpublish(*, article: Article, by: User, note: str = "") -> Article:
     else:
         article.status = Status.UNPUBLISHED
         action, comment = Action.UNPUBLISHED, "Unpublished."
-    with _revision(by=by, comment=comment):
-        _save_workflow(article)
-        _record(article=article, by=by, action=action, from_status=Status.PUBLISHED, note=note)
-        revisions.add_article(article)
+    _save_transition(
+        article=article,
+        by=by,
+        action=action,
+        from_status=Status.PUBLISHED,
+        comment=comment,
+        note=note,
+    )
     return article
 
 
@@ -386,10 +404,14 @@ def article_add_correction(
     correction = Correction.objects.create(article=article, kind=kind, text=text, created_by=by)
     article.updated_at = correction.created_at
     action = Action.CORRECTED if kind == Correction.Kind.CORRECTION else Action.UPDATED
-    with _revision(by=by, comment=f"{correction.get_kind_display()} added."):
-        _save_workflow(article)
-        _record(article=article, by=by, action=action, from_status=article.status, note=text)
-        revisions.add_article(article)
+    _save_transition(
+        article=article,
+        by=by,
+        action=action,
+        from_status=article.status,
+        comment=f"{correction.get_kind_display()} added.",
+        note=text,
+    )
     return correction
 
 
