@@ -62,7 +62,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe, urlencode
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -225,7 +225,8 @@ class LocalPages:
     is checked against is read from the shared cache on every request.
     """
 
-    def __init__(self):
+    def __init__(self, limit_setting: str = "PAGE_CACHE_LOCAL_ENTRIES"):
+        self.limit_setting = limit_setting
         self._entries: OrderedDict[str, tuple] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -239,7 +240,7 @@ class LocalPages:
         return entry
 
     def put(self, key: str, entry: tuple) -> None:
-        limit = settings.PAGE_CACHE_LOCAL_ENTRIES
+        limit = getattr(settings, self.limit_setting)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -287,8 +288,27 @@ def content_changed_at() -> float | None:
 # --- requests and responses -----------------------------------------------------------------
 
 
+def cache_path(request: HttpRequest) -> str:
+    """The request's path and query, without the tracking parameters no page reads.
+
+    Links shared on social networks and in newsletters carry ``utm_*``, ``fbclid``,
+    ``gclid``… — often a different value per click. No view reads them, so they must not
+    make a new page: otherwise every reader arriving from a share would miss the cache.
+    """
+    if not request.META.get("QUERY_STRING"):
+        return request.path
+    ignored = settings.PAGE_CACHE_IGNORED_PARAMS
+    kept = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in ignored and not name.startswith("utm_")
+        for value in values
+    ]
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
+
+
 def page_key(request: HttpRequest) -> str:
-    path = request.get_full_path()
+    path = cache_path(request)
     digest = hashlib.md5(
         f"{settings.PAGE_CACHE_VERSION}|{path}".encode(), usedforsecurity=False
     ).hexdigest()

@@ -13,13 +13,21 @@ Why it is built this way:
 - A *family* is one kind of picture (the lead image, a card thumbnail, an author's square
   portrait, a book cover) at several widths, each in WebP and JPEG. ``attach()`` adds a
   family's fields to a model, ``picture()`` turns an instance into what ``<picture>`` needs.
+- ``picture()`` is remembered per (family, file name, size). A listing page shows dozens of
+  pictures and each asks imagekit for six URLs; the answer depends only on the file's name
+  (rendition names derive from it, see newsroom/storage.py) and the storage settings, so it
+  is worked out once per process. A new upload has a new name and so a new entry; changed
+  storage settings (tests) empty the memo.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
 from imagekit.models import ImageSpecField
 from imagekit.specs import ImageSpec
@@ -181,6 +189,49 @@ class Picture:
     candidates: tuple[tuple[int, int], ...]  # (width, height) of each srcset entry
 
 
+class _PictureMemo:
+    """A bounded, thread-safe LRU of ``Picture`` values (gunicorn's gthread workers share it)."""
+
+    def __init__(self, limit: int = 20_000):
+        self.limit = limit
+        self._entries: OrderedDict[tuple, Picture] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Picture | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: Picture) -> None:
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_memo = _PictureMemo()
+
+# Settings that change what a rendition's URL looks like.
+_URL_SETTINGS = frozenset({"MEDIA_URL", "STORAGES", "IMAGEKIT_CACHEFILE_DIR"})
+
+
+def _forget_on_settings_change(setting, **kwargs) -> None:
+    if setting in _URL_SETTINGS or setting.startswith("AWS_"):
+        _memo.clear()
+
+
+setting_changed.connect(_forget_on_settings_change, dispatch_uid="newsroom.renditions.memo")
+
+
 def picture(instance: models.Model, source: str, family: Family) -> Picture | None:
     """The renditions of ``instance.<source>`` in ``family``, or None without an image.
 
@@ -192,6 +243,15 @@ def picture(instance: models.Model, source: str, family: Family) -> Picture | No
     height = getattr(instance, f"{source}_height", None)
     if not image or not width or not height:
         return None
+    key = (family, image.name, width, height)
+    remembered = _memo.get(key)
+    if remembered is None:
+        remembered = _picture(instance, family, width, height)
+        _memo.put(key, remembered)
+    return remembered
+
+
+def _picture(instance: models.Model, family: Family, width: int, height: int) -> Picture:
     chosen: list[tuple[int, tuple[int, int]]] = []
     for max_width in family.widths:
         size = output_size(width, height, max_width, family.aspect)

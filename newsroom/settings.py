@@ -212,6 +212,18 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz"]
 # cache, as do these cookies and query parameters (a preview token means a draft).
 PAGE_CACHE_BYPASS_COOKIES = ["messages"]
 PAGE_CACHE_BYPASS_PARAMS = ["preview", "token"]
+# Tracking parameters (and every utm_*) that no page reads: one cached page serves them all.
+PAGE_CACHE_IGNORED_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"}
+)
+
+# Fragments (newsroom/fragments.py): the parts many pages share (navigation, Recent Articles,
+# Our Books, author boxes, article cards) rendered once per content generation, so a page the
+# page cache does not hold yet renders only what is its own. Same cache as the pages.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", not DEBUG)
+FRAGMENT_CACHE_ALIAS = "default"
+FRAGMENT_CACHE_TIMEOUT = int(os.environ.get("FRAGMENT_CACHE_TIMEOUT", 3600))
+FRAGMENT_CACHE_LOCAL_ENTRIES = int(os.environ.get("FRAGMENT_CACHE_LOCAL_ENTRIES", 2048))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,8 @@
 """Template tags for the reader site: navigation, bylines, Recent Articles, pagination.
 
-The inclusion tags run one query each; their cost is counted in every page's pinned query
-budget (tests/articles/test_views.py and friends).
+The navigation and Recent Articles run one query each when they are rendered, and are
+shared fragments (newsroom/fragments.py): with the fragment cache on, a page that finds them
+stored runs none. Both cases are pinned in the query budgets (tests/perf).
 """
 
 from __future__ import annotations
@@ -10,21 +11,48 @@ from dataclasses import dataclass, field
 
 from django import template
 from django.conf import settings
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, Byline, Section
+from newsroom import fragments
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/_section_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def section_nav(context):
-    """The site navigation: home, every section in order, Our Books."""
+    """The site navigation: home, every section in order, Our Books.
+
+    Rendered once per content generation for each page it can mark as current (a section,
+    the home page, the books page) and once for all other pages.
+    """
     request = context.get("request")
-    return {
-        "sections": list(Section.objects.only("name", "slug").order_by("position", "name")),
-        "current_path": request.path if request else "",
-    }
+    path = request.path if request else ""
+    sections = fragments.get_or_build(request, "nav-sections", (), _nav_sections)
+    current = path if path in {url for _name, url in sections} | _fixed_nav_urls() else ""
+    html = fragments.get_or_build(
+        request,
+        "nav",
+        (current,),
+        lambda: render_to_string(
+            "includes/_section_nav.html", {"sections": sections, "current_path": current}
+        ),
+    )
+    return mark_safe(html)  # rendered (and escaped) by the template
+
+
+def _nav_sections() -> list[tuple[str, str]]:
+    return [
+        (section.name, section.get_absolute_url())
+        for section in Section.objects.only("name", "slug").order_by("position", "name")
+    ]
+
+
+def _fixed_nav_urls() -> set[str]:
+    return {reverse("articles:home"), reverse("books:list")}
 
 
 @register.filter
@@ -59,16 +87,33 @@ def byline_groups(article: Article) -> list[BylineGroup]:
     return groups
 
 
-@register.inclusion_tag("includes/_recent_articles.html")
-def recent_articles(article: Article | None = None, heading_id: str = "recent-articles"):
-    """The latest live articles other than ``article`` (RECENT_ARTICLES_COUNT of them)."""
+@register.simple_tag(takes_context=True)
+def recent_articles(context, article: Article | None = None, heading_id: str = "recent-articles"):
+    """The latest live articles other than ``article`` (RECENT_ARTICLES_COUNT of them).
+
+    One more than shown is rendered per content generation and shared by every article
+    page; each page leaves itself out.
+    """
+    request = context.get("request")
+    count = settings.RECENT_ARTICLES_COUNT
+    cards = fragments.get_or_build(
+        request, "recent-cards", (count,), lambda: _recent_cards(count + 1)
+    )
+    exclude = article.pk if article is not None else None
+    chosen = [html for pk, html in cards if pk != exclude][:count]
+    if not chosen:
+        return ""
+    return mark_safe(  # rendered (and escaped) by the templates
+        render_to_string(
+            "includes/_recent_articles.html", {"cards": chosen, "heading_id": heading_id}
+        )
+    )
+
+
+def _recent_cards(limit: int) -> list[tuple[int, str]]:
     articles = Article.objects.live().defer("search_vector").select_related("section")
-    if article is not None:
-        articles = articles.exclude(pk=article.pk)
-    return {
-        "recent": list(articles[: settings.RECENT_ARTICLES_COUNT]),
-        "heading_id": heading_id,
-    }
+    template = get_template("includes/_mini_card.html")
+    return [(item.pk, template.render({"item": item})) for item in articles[:limit]]
 
 
 @register.simple_tag

@@ -1,16 +1,32 @@
-"""The "Our Books" shelf as a block any page can include (two queries: books, authors)."""
+"""The "Our Books" shelf as a block any page can include.
+
+Two queries (books, their authors) when it is rendered; it is a shared fragment
+(newsroom/fragments.py), so with the fragment cache on a page that finds it stored runs none.
+"""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from books.models import Book
+from newsroom import fragments
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/_our_books.html")
-def our_books(heading_level: int = 2, heading_id: str = "our-books"):
-    return {
-        "books": list(Book.objects.on_shelf()),
-        "heading_level": heading_level,
-        "heading_id": heading_id,
-    }
+@register.simple_tag(takes_context=True)
+def our_books(context, heading_level: int = 2, heading_id: str = "our-books"):
+    def render() -> str:
+        return render_to_string(
+            "includes/_our_books.html",
+            {
+                "books": list(Book.objects.on_shelf()),
+                "heading_level": heading_level,
+                "heading_id": heading_id,
+            },
+        )
+
+    html = fragments.get_or_build(
+        context.get("request"), "our-books", (heading_level, heading_id), render
+    )
+    return mark_safe(html)  # rendered (and escaped) by the template above

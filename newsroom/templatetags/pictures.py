@@ -3,9 +3,15 @@ family, with ``width``/``height`` from the stored image size and lazy loading by
 
 The lead image of a page passes ``priority=True``: it is fetched eagerly with
 ``fetchpriority="high"`` because it is what the reader sees first.
+
+The element is built in Python rather than by an included template: listing pages print
+dozens of pictures, and an inclusion tag's template render cost more than everything else
+the picture needs (the URLs themselves are remembered, see newsroom/renditions.py).
 """
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from newsroom import renditions
 
@@ -18,14 +24,28 @@ FAMILIES = {
     "cover": ("cover", renditions.COVER),
 }
 
+# The page's lead image is fetched at once; every other picture when it nears the screen.
+LOADING = {True: mark_safe('fetchpriority="high"'), False: mark_safe('loading="lazy"')}
 
-@register.inclusion_tag("includes/_picture.html")
+
+@register.simple_tag
 def picture(obj, family, *, alt="", sizes="100vw", priority=False, css_class=""):
     source, spec = FAMILIES[family]
-    return {
-        "pic": renditions.picture(obj, source, spec),
-        "alt": alt,
-        "sizes": sizes,
-        "priority": priority,
-        "css_class": css_class,
-    }
+    pic = renditions.picture(obj, source, spec)
+    if pic is None:
+        return ""
+    return format_html(
+        '<picture{}><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {} '
+        'decoding="async"></picture>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        pic.webp_srcset,
+        sizes,
+        pic.src,
+        pic.jpeg_srcset,
+        sizes,
+        pic.width,
+        pic.height,
+        alt,
+        LOADING[bool(priority)],
+    )

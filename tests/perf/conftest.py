@@ -1,4 +1,9 @@
-"""Fixtures for the page-cache tests: the cache switched on, and a small site to cache."""
+"""Fixtures for the page-cache tests: the caches switched on, and a small site to cache.
+
+With the page cache on, shared fragments are on too (as in production), and ``fresh()``
+renders with neither: every comparison with ``fresh()`` also proves that no stored fragment
+differs from what the page would show without one.
+"""
 
 from dataclasses import dataclass, field
 
@@ -6,14 +11,15 @@ import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from newsroom import cache
+from newsroom import cache, fragments
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory, SectionFactory
 
 
 @pytest.fixture
 def page_cache(settings):
-    """The page cache as in production, with its state in the per-test local-memory cache."""
+    """The page cache and fragments as in production, state in the per-test memory cache."""
     settings.PAGE_CACHE_ENABLED = True
+    settings.FRAGMENT_CACHE_ENABLED = True
     settings.PAGE_CACHE_STATE_ALIAS = "default"
     return settings
 
@@ -30,10 +36,13 @@ def layered_cache(page_cache, tmp_path):
         },
     }
     page_cache.PAGE_CACHE_ALIAS = "pages"
+    page_cache.FRAGMENT_CACHE_ALIAS = "pages"
     cache.local_pages.clear()
+    fragments.local_fragments.clear()
     assert cache.local_pages_enabled()
     yield page_cache
     cache.local_pages.clear()
+    fragments.local_fragments.clear()
 
 
 def url_or_none(name: str, **kwargs) -> str | None:
@@ -98,6 +107,6 @@ def world(db) -> World:
 
 
 def fresh(client, url: str):
-    """The page as rendered right now, bypassing the page cache."""
-    with override_settings(PAGE_CACHE_ENABLED=False):
+    """The page as rendered right now from the database alone: no page, no fragment."""
+    with override_settings(PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=False):
         return client.get(url)

@@ -7,6 +7,7 @@ is also held to its budget: at most 10 queries uncached, none from the page cach
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from newsroom import cache
@@ -59,3 +60,23 @@ def test_article_page_budget(client, world, page_cache, django_assert_max_num_qu
         assert client.get(url)[cache.STATUS_HEADER] == "MISS"
     with django_assert_max_num_queries(0):
         assert client.get(url)[cache.STATUS_HEADER] == "HIT"
+
+
+def count_warm_queries(client, url: str) -> int:
+    """Queries of a page rendered without the page cache, its shared fragments stored."""
+    with override_settings(PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=True):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_with_fragments_every_page_still_costs_the_same_as_the_site_grows(client, world):
+    small = {name: count_warm_queries(client, url) for name, url in world.urls.items()}
+    grow(world, articles=12, authors_each=3, tags_each=10, books=8)
+    large = {name: count_warm_queries(client, url) for name, url in world.urls.items()}
+    assert large == small
+    # The shared blocks cost the article page nothing once stored.
+    cold = count_queries(client, world.urls["article"])
+    assert large["article"] <= cold - 3

@@ -1,0 +1,47 @@
+"""``{% fragment "name" key… %}…{% endfragment %}``: a block rendered once per content
+generation and shared by every page that shows it (newsroom/fragments.py says why).
+
+The keys are whatever makes the block differ (an author's pk, a heading level); the content
+generation is added by the fragment cache itself. Inside the block, inclusion tags that run
+queries run only when the fragment is rendered, so a page that finds the fragment stored
+runs none of them.
+
+    {% load fragments %}
+    {% fragment "author-box" author.pk level %}
+      {% include "includes/_author_box.html" %}
+    {% endfragment %}
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from newsroom import fragments
+
+register = template.Library()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, keys):
+        self.nodelist = nodelist
+        self.name = name
+        self.keys = keys
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        keys = [key.resolve(context) for key in self.keys]
+        html = fragments.get_or_build(
+            context.get("request"), name, keys, lambda: str(self.nodelist.render(context))
+        )
+        return mark_safe(html)  # the block's own rendered, auto-escaped output
+
+
+@register.tag
+def fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' needs a fragment name.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
