@@ -19,6 +19,8 @@ Why it is built this way:
 - **Only what every reader sees.** Fragments hold public content only — never anything that
   depends on who asks — so signed-in editors and previews can use them too.
 - **Failure-safe.** If the cache is unreachable the fragment is simply rendered.
+- **Replica-safe.** Like pages, fragments are rendered from a read replica only outside the
+  lag window after a change (newsroom/db_router.py), so none is stored with a stale copy.
 
 ``FRAGMENT_CACHE`` (default on with ``DEBUG=false``) turns the whole thing off; in templates
 use ``{% fragment "name" key… %}…{% endfragment %}`` (newsroom/templatetags/fragments.py), in

@@ -204,36 +204,29 @@ def _author(element) -> WPAuthor:
     )
 
 
-def _category(element) -> WPTerm:
-    return WPTerm(
-        taxonomy="category",
-        term_id=_text(element, "wp:term_id"),
-        slug=_text(element, "wp:category_nicename"),
-        name=_text(element, "wp:cat_name"),
-        parent=_text(element, "wp:category_parent"),
-        description=_text(element, "wp:category_description"),
-    )
+# The element names of each kind of term: WXR spells the same fields differently for
+# categories (<wp:category>), tags (<wp:tag>) and other taxonomies (<wp:term>).
+_TERM_FIELDS = {
+    "category": ("wp:category_nicename", "wp:cat_name", "wp:category_parent", "wp:category"),
+    "tag": ("wp:tag_slug", "wp:tag_name", None, "wp:tag"),
+    "term": ("wp:term_slug", "wp:term_name", "wp:term_parent", "wp:term"),
+}
+_FIXED_TAXONOMY = {"category": "category", "tag": "post_tag"}
 
 
-def _tag(element) -> WPTerm:
-    return WPTerm(
-        taxonomy="post_tag",
-        term_id=_text(element, "wp:term_id"),
-        slug=_text(element, "wp:tag_slug"),
-        name=_text(element, "wp:tag_name"),
-        description=_text(element, "wp:tag_description"),
-    )
-
-
-def _term(element) -> WPTerm:
-    return WPTerm(
-        taxonomy=_text(element, "wp:term_taxonomy"),
-        term_id=_text(element, "wp:term_id"),
-        slug=_text(element, "wp:term_slug"),
-        name=_text(element, "wp:term_name"),
-        parent=_text(element, "wp:term_parent"),
-        description=_text(element, "wp:term_description"),
-    )
+def _term_of(kind: str, element) -> WPTerm:
+    slug, name, parent, prefix = _TERM_FIELDS[kind]
+    taxonomy = _FIXED_TAXONOMY.get(kind) or _text(element, "wp:term_taxonomy")
+    fields = {
+        "taxonomy": taxonomy,
+        "term_id": _text(element, "wp:term_id"),
+        "slug": _text(element, slug),
+        "name": _text(element, name),
+        "description": _text(element, f"{prefix}_description"),
+    }
+    if parent:
+        fields["parent"] = _text(element, parent)
+    return WPTerm(**fields)
 
 
 def _item(element) -> WPItem | None:
@@ -338,11 +331,11 @@ def parse_wxr(source: str | Path | io.BufferedIOBase) -> WXRExport:
         elif name == "wp:author":
             export.authors.append(_author(element))
         elif name == "wp:category":
-            export.terms.append(_category(element))
+            export.terms.append(_term_of("category", element))
         elif name == "wp:tag":
-            export.terms.append(_tag(element))
+            export.terms.append(_term_of("tag", element))
         elif name == "wp:term":
-            export.terms.append(_term(element))
+            export.terms.append(_term_of("term", element))
         elif name in _CHANNEL_FIELDS:
             setattr(export, _CHANNEL_FIELDS[name], (element.text or "").strip())
         channel.remove(element)  # read: drop it, so memory stays flat on a large export

@@ -225,3 +225,25 @@ def test_unchanged_fields_are_not_marked_changed(editor):
     version = revisions.versions_of(article).first()
     diffs = revisions.compare(revisions.snapshot(version), revisions.snapshot(version))
     assert not any(d.changed for d in diffs)
+
+
+def test_revision_pages_lead_back_to_the_article_and_the_list(client, editor):
+    article = article_by(editor)
+    client.force_login(editor)
+    save_through_admin(client, article, headline="Alpha")
+    save_through_admin(client, article, headline="Beta")
+    older, newer = list(revisions.versions_of(article))[1::-1]
+    revisions_url = reverse("admin:articles_article_revisions", args=[article.pk])
+    pages = {
+        "Revisions": revisions_url,
+        "Compare": reverse("admin:articles_article_compare", args=[article.pk])
+        + f"?from={older.pk}&to={newer.pk}",
+        "Restore": reverse("admin:articles_article_restore", args=[article.pk, older.pk]),
+    }
+    for last, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        crumbs = response.content.decode().split('<div class="breadcrumbs">')[1].split("</div>")[0]
+        assert f'href="{change_url(article)}"' in crumbs, url
+        assert crumbs.rstrip().endswith(last), url
+        assert (f'href="{revisions_url}"' in crumbs) == (last != "Revisions"), url
