@@ -1,9 +1,14 @@
 """Gunicorn settings for ``make serve`` and production (``gunicorn -c gunicorn.conf.py``).
 
 Every value can be changed from the environment (``GUNICORN_*``, ``PORT``, ``HOST``).
-The defaults are the fastest the benchmark found on a 2-core machine (bench/RESULTS.md):
-threaded workers, one process per core, so that keep-alive connections from nginx or a
-load balancer are reused and a slow client or database call does not block a whole process.
+The defaults are what the benchmark found best on a 2-core machine (bench/RESULTS.md): sync
+workers, 2 × cores + 1 of them. A sync worker only accepts a connection when it is idle, so
+the kernel hands each request to a free process. Threaded (gthread) workers were as fast
+when the load happened to be spread evenly, but each keeps the keep-alive connections it
+accepted, and on about half of the runs one process held most of them and the site ran on
+one core (half the requests/s, bench/RESULTS.md). Sync workers must sit behind a buffering
+proxy (deploy/nginx.conf) so a slow client never holds one; set
+``GUNICORN_WORKER_CLASS=gthread`` where the app faces clients directly.
 """
 
 import multiprocessing
@@ -20,8 +25,8 @@ _cores = multiprocessing.cpu_count()
 bind = os.environ.get(
     "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 ).split(",")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = _int("GUNICORN_WORKERS", _cores)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+workers = _int("GUNICORN_WORKERS", 2 * _cores + 1 if worker_class == "sync" else _cores)
 threads = _int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1)
 backlog = _int("GUNICORN_BACKLOG", 2048)
 # Behind a proxy, connections are reused; a short keep-alive frees idle threads quickly.

@@ -7,13 +7,14 @@ Django's, which answers 404 for a ``?page=`` that is not a page of the list.
 """
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from newsroom.renditions import absolute_media_url
 
-from .models import Article, Section
+from .models import Article, Correction, Section
 from .sharing import share_links
 
 
@@ -54,7 +55,15 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags", "corrections")
+        # Most articles carry no correction: ask in the main query whether any exists, and
+        # fetch them only then, rather than a prefetch query on every page.
+        has_corrections = Exists(Correction.objects.filter(article=OuterRef("pk")))
+        return (
+            super()
+            .get_queryset()
+            .annotate(has_corrections=has_corrections)
+            .prefetch_related("tags")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -69,6 +78,7 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
             # One author box per person, in byline order, even when someone holds two roles.
             authors=list({b.author_id: b.author for b in article.bylines.all()}.values()),
             tags=sorted(article.tags.all(), key=lambda tag: tag.name.lower()),
+            corrections=list(article.corrections.all()) if article.has_corrections else [],
         )
         return context
 

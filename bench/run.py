@@ -765,6 +765,13 @@ def main() -> None:
 LOAD: dict[str, float] = {}
 
 
+def default_worker_class() -> str:
+    """The worker class gunicorn.conf.py picks when GUNICORN_WORKER_CLASS is not set."""
+    text = (REPO / "gunicorn.conf.py").read_text()
+    found = re.search(r'"GUNICORN_WORKER_CLASS", "(\w+)"', text)
+    return found.group(1) if found else "?"
+
+
 def _find(measures: list[Measure], name: str) -> Measure:
     return next(m for m in measures if m.name == name)
 
@@ -805,7 +812,7 @@ def render_report(
     ]
     for label, measures in results.items():
         ceiling = _find(measures, "framework ceiling").rps
-        kept = " — kept (faster on the cached article page)" if label == best_label else ""
+        kept = " — faster on the cached article page in this run" if label == best_label else ""
         lines += [
             f"## gunicorn {label}{kept}",
             "",
@@ -820,7 +827,8 @@ def render_report(
         _table([static, proxied], ceiling, static.rps, {}),
         "",
         f"The proxied figure is deploy/nginx.conf in front of gunicorn {best_label} "
-        f"({'; '.join(proxied.notes)}).",
+        f"({'; '.join(proxied.notes)}). gunicorn.conf.py's default is "
+        f"`{default_worker_class()}` (its docstring says why).",
         "",
         "## Targets (issue 6)",
         "",

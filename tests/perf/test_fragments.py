@@ -163,19 +163,26 @@ def test_an_author_box_is_shared_by_the_authors_articles(client, world):
     assert stored[1] in page
 
 
+@pytest.mark.parametrize("corrected", [False, True], ids=["plain", "with a correction"])
 def test_a_warm_article_page_runs_only_its_own_queries(
-    client, world, django_assert_max_num_queries
+    client, world, corrected, django_assert_max_num_queries
 ):
     """With the shared fragments stored, an article page without the page cache queries
-    only for the article itself: the article, its bylines, tags and corrections."""
+    only for the article itself: the article, its bylines and tags, and its corrections
+    when it has any."""
+    from articles.models import Correction
+
     for _ in range(3):
         ArticleFactory(authors=[AuthorFactory()], tags=["harbour", "ferries"])
+    if corrected:
+        Correction.objects.create(article=world.article, text="The vote was on Tuesday.")
     with override_settings(PAGE_CACHE_ENABLED=False):
         client.get(world.urls["other article"])  # the fragments every article shares
         client.get(world.urls["article"])  # and this article's author box
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(4 if corrected else 3):
             response = client.get(world.urls["article"])
     assert response.content == fresh(client, world.urls["article"]).content
+    assert ("The vote was on Tuesday." in response.content.decode()) is corrected
 
 
 # --- tracking parameters --------------------------------------------------------------------
