@@ -840,8 +840,8 @@ def render_report(
         f"{cpu['article']['cold']:.1f} ms) against the ceiling's "
         f"{cpu['ceiling']['uncached']:.2f} ms (table below). What is left is the article's "
         f"own work: {queries['article']['uncached']} SQL queries through the ORM (the article, "
-        "its bylines, tags and corrections) and its template (byline, lead picture, body, "
-        "topics, share links, Open Graph and JSON-LD).",
+        "its bylines and tags; its corrections when it has any) and its template (byline, lead "
+        "picture, body, topics, share links, Open Graph and JSON-LD).",
         "",
     ]
     cached, uncached = _find(best, "article, cached"), _find(best, "article, uncached")
