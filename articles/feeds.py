@@ -189,7 +189,6 @@ class LatestArticlesFeed(Feed):
             self.articles(obj)
             .for_listing()
             .prefetch_related("tags")
-            .defer("search_vector")
             .order_by("-published_at", "-pk")[: settings.FEED_ITEMS]
         )
         attach_image_sizes(articles)

@@ -57,9 +57,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """What a list of article cards needs, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        """What a list of article cards needs, in a fixed number of queries.
+
+        Pages never show the search vector, the largest column after the body: it is left
+        in the database.
+        """
+        return (
+            self.select_related("section")
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            )
         )
 
     def for_detail(self):

@@ -282,7 +282,7 @@ def search(request):
     page_obj = None
     results: list[Article] = []
     if query:
-        found = search_articles(query).for_listing().defer("search_vector")
+        found = search_articles(query).for_listing()
         paginator = Paginator(found, settings.ARTICLES_PER_PAGE)
         try:
             page_obj = paginator.page(request.GET.get("page") or 1)

@@ -676,28 +676,6 @@ def test_no_local_copy_in_front_of_a_memory_cache(world):
 # --- fragments that follow the content generation -------------------------------------------
 
 
-def test_fragments_keyed_by_the_generation_follow_every_change(rf, world):
-    from django.template import engines
-
-    template = engines["django"].from_string(
-        '{% load cache %}{% cache 3600 "card" article.pk content_generation %}'
-        "{{ article.headline }}{% endcache %}"
-    )
-
-    def render():
-        from articles.models import Article
-
-        request = rf.get("/")
-        article = Article.objects.get(pk=world.article.pk)
-        return template.render({"article": article}, request)
-
-    assert render() == "Tram line opens to the harbour"
-    Article.objects.filter(pk=world.article.pk).update(headline="Changed without a signal")
-    assert render() == "Tram line opens to the harbour"  # the fragment is cached
-    edit_article(world)
-    assert render() == "Tram line reaches the harbour at last"
-
-
 def test_the_generation_is_read_only_when_a_template_uses_it(rf, world):
     request = rf.get("/")
     context = cache.generation_context(request)

@@ -79,12 +79,21 @@ def test_fragments_render_when_the_cache_is_away(client, world, monkeypatch):
     assert world.book.title in response.content.decode()
 
 
-def test_the_template_tag_caches_its_block(rf, world):
-    template = engines["django"].from_string(
+@pytest.mark.parametrize(
+    "source",
+    [
         '{% load fragments %}{% fragment "probe" article.pk %}{{ article.headline }}'
-        "{% endfragment %}"
-    )
+        "{% endfragment %}",
+        # Django's own tag, keyed by hand with the content_generation context variable.
+        '{% load cache %}{% cache 3600 "card" article.pk content_generation %}'
+        "{{ article.headline }}{% endcache %}",
+    ],
+    ids=["fragment tag", "cache tag with content_generation"],
+)
+def test_template_fragments_follow_every_change(rf, world, source):
     from articles.models import Article
+
+    template = engines["django"].from_string(source)
 
     def render():
         article = Article.objects.get(pk=world.article.pk)
