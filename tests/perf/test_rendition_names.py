@@ -1,4 +1,5 @@
-"""Rendition file names are imagekit's own, worked out once per spec and image."""
+"""Work done once per process, not per request: rendition names (imagekit's own, worked out
+once per spec and image), picture URLs and compiled templates."""
 
 import pytest
 from imagekit.cachefiles.namers import source_name_as_path
@@ -65,3 +66,28 @@ def test_specs_with_per_instance_processors_are_not_remembered(article):
     spec = DynamicSpec(source=article.featured_image)
     assert storage.remembered_source_name_as_path(spec) == source_name_as_path(spec)
     assert not any(spec_class is DynamicSpec for spec_class, _ in storage._names)
+
+
+def test_templates_are_loaded_once_per_process():
+    """Django's cached loader keeps every compiled template: a page parses none per request."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    engine = engines["django"].engine
+    [loader] = engine.template_loaders
+    assert isinstance(loader, Loader)
+    first = engine.get_template("articles/article_detail.html")
+    assert engine.get_template("articles/article_detail.html") is first
+
+
+def test_picture_urls_are_worked_out_once_per_image(article, monkeypatch):
+    """A second page showing the same picture asks imagekit for no URL at all."""
+    renditions._memo.clear()
+    first = renditions.picture(article, "featured_image", renditions.CARD)
+    calls = []
+    monkeypatch.setattr(
+        renditions, "_picture", lambda *args: calls.append(args) or first, raising=True
+    )
+    again = type(article).objects.get(pk=article.pk)
+    assert renditions.picture(again, "featured_image", renditions.CARD) is first
+    assert calls == []
