@@ -59,6 +59,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "live_url": live.get_absolute_url(),
                 "draft_pk": draft.pk,
                 "draft_url": draft.get_absolute_url(),
                 "draft_headline": draft.headline,

@@ -2,6 +2,8 @@
 
 Server B caches the site, an editor publishes through server A's admin, and B's very next
 answers show the article: the page cache's generation lives in Redis, not in a process.
+So do the shared fragments' (newsroom/fragments.py): "Recent Articles", stored by B before
+the change and kept in B's memory too, is rendered anew on B's next page.
 """
 
 import pytest
@@ -45,6 +47,9 @@ def test_publish_on_one_server_is_seen_on_the_other(site):
         assert cached.headers["X-Page-Cache"] == "HIT", path
         assert headline not in cached.text
     assert b.get(url).status_code == 404
+    live_url = data["live_url"]
+    for _ in range(2):  # stores the page and its shared fragments (Redis and B's memory)
+        assert headline not in b.get(live_url).text
 
     editor = AdminSession(a)
     editor.login("chief", env["SEED_ADMIN_PASSWORD"])
@@ -56,12 +61,17 @@ def test_publish_on_one_server_is_seen_on_the_other(site):
     assert headline in b.get(url).text
     assert headline in b.get("/feed/").text
     assert b.get("/").headers["X-Page-Cache"] == "HIT"
+    other = b.get(live_url)
+    assert other.headers["X-Page-Cache"] == "MISS"
+    recent = other.text.split('id="recent-articles"')[1].split("</section>")[0]
+    assert headline in recent
 
     # And back: unpublishing on A takes it off B at once.
     editor.run_action("articles/article", "unpublish_selected", [data["draft_pk"]])
     assert b.get(url).status_code == 404
     assert headline not in b.get("/").text
     assert headline not in b.get("/feed/").text
+    assert headline not in b.get(live_url).text
     editor.close()
 
 
