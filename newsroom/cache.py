@@ -42,9 +42,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -63,6 +61,8 @@ from django.utils.cache import (
 )
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date, parse_http_date_safe, urlencode
+
+from newsroom.lru import BoundedLRU
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -217,7 +217,7 @@ def read_state(extra_keys: Iterable[str] = ()) -> dict[str, Any]:
     return values
 
 
-class LocalPages:
+class LocalPages(BoundedLRU):
     """The pages this process served last, each valid only under its own generation.
 
     A bounded LRU in process memory in front of the shared cache: it saves moving a 50 KB
@@ -226,30 +226,11 @@ class LocalPages:
     """
 
     def __init__(self, limit_setting: str = "PAGE_CACHE_LOCAL_ENTRIES"):
-        self.limit_setting = limit_setting
-        self._entries: OrderedDict[str, tuple] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(lambda: getattr(settings, limit_setting))
 
     def get(self, key: str, generation: str) -> tuple | None:
-        entry = self._entries.get(key)
-        if entry is None or entry[0] != generation:
-            return None
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-        return entry
-
-    def put(self, key: str, entry: tuple) -> None:
-        limit = getattr(settings, self.limit_setting)
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > limit:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        entry = super().get(key)
+        return entry if entry is not None and entry[0] == generation else None
 
 
 local_pages = LocalPages()

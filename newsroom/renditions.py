@@ -22,8 +22,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,6 +32,8 @@ from imagekit.specs import ImageSpec
 from PIL import Image
 from pilkit.processors import ResizeToFill, Transpose
 from pilkit.processors.utils import resolve_palette
+
+from newsroom.lru import BoundedLRU
 
 FORMATS = {
     "webp": ("WEBP", {"quality": 80, "method": 4}),
@@ -189,36 +189,8 @@ class Picture:
     candidates: tuple[tuple[int, int], ...]  # (width, height) of each srcset entry
 
 
-class _PictureMemo:
-    """A bounded, thread-safe LRU of ``Picture`` values (gunicorn's gthread workers share it)."""
-
-    def __init__(self, limit: int = 20_000):
-        self.limit = limit
-        self._entries: OrderedDict[tuple, Picture] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Picture | None:
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: Picture) -> None:
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.limit:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-_memo = _PictureMemo()
+# Thread-safe: gunicorn's gthread workers share it.
+_memo = BoundedLRU(lambda: 20_000)
 
 # Settings that change what a rendition's URL looks like.
 _URL_SETTINGS = frozenset({"MEDIA_URL", "STORAGES", "IMAGEKIT_CACHEFILE_DIR"})
