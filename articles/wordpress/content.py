@@ -332,22 +332,22 @@ def _embed(named, positional, inner, context, *, name="embed") -> str:
     return _link_paragraph(url, url)
 
 
-def _video(named, positional, inner, context) -> str:
-    url = _first_url(named, positional, inner)
-    if not url:
-        context.note("[video] without a file removed")
-        return ""
-    context.note("[video] became a link")
-    return _link_paragraph(url, "Watch the video")
+def _file_link(name: str, label: str) -> Callable:
+    """A handler that turns ``[name]`` (a video or audio player) into a link to its file."""
+
+    def handler(named, positional, inner, context) -> str:
+        url = _first_url(named, positional, inner)
+        if not url:
+            context.note(f"[{name}] without a file removed")
+            return ""
+        context.note(f"[{name}] became a link")
+        return _link_paragraph(url, label)
+
+    return handler
 
 
-def _audio(named, positional, inner, context) -> str:
-    url = _first_url(named, positional, inner)
-    if not url:
-        context.note("[audio] without a file removed")
-        return ""
-    context.note("[audio] became a link")
-    return _link_paragraph(url, "Listen to the audio")
+_video = _file_link("video", "Watch the video")
+_audio = _file_link("audio", "Listen to the audio")
 
 
 def _pullquote(named, positional, inner, context) -> str:
