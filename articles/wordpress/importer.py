@@ -646,19 +646,13 @@ class WordPressImporter:
         alt = self.attachment_alt(item, path)
         caption = clean_text(item.excerpt)[:400]
         credit = clean_text(item.meta_value("_media_credit") or item.meta_value("credit"))[:200]
-        record = self.record(Kind.ATTACHMENT, item.wp_id)
-        if record is not None and record.file and default_storage.exists(record.file):
-            stored = record.file
-            self.report.add("images", Outcome.UNCHANGED)
-        else:
-            stored, problem = self.copy_image(path, ref)
-            if problem:
-                self.media_problems[item.wp_id] = problem
-                self.report.add("images", Outcome.SKIPPED, ref, problem)
-                return
-            if stored:
-                self.remember(Kind.ATTACHMENT, item.wp_id, file=stored, data={"path": path})
-            self.report.add("images", Outcome.CREATED)
+        stored, problem = self.stored_image(
+            Kind.ATTACHMENT, item.wp_id, path, ref, data={"path": path}
+        )
+        if problem:
+            self.media_problems[item.wp_id] = problem
+            self.report.add("images", Outcome.SKIPPED, ref, problem)
+            return
         url = default_storage.url(stored or f"{MEDIA_FOLDER}/{path}")
         if not alt:
             self.report.note("images", ref, "no usable alt text in the media library")
@@ -696,18 +690,10 @@ class WordPressImporter:
 
     def inline_file(self, path: str, used_by: str) -> None:
         ref = f"file {path}"
-        record = self.record(Kind.FILE, path)
-        if record is not None and record.file and default_storage.exists(record.file):
-            stored = record.file
-            self.report.add("images", Outcome.UNCHANGED)
-        else:
-            stored, problem = self.copy_image(path, ref)
-            if problem:
-                self.report.add("images", Outcome.SKIPPED, ref, f"{problem} (used by {used_by})")
-                return
-            if stored:
-                self.remember(Kind.FILE, path, file=stored)
-            self.report.add("images", Outcome.CREATED)
+        stored, problem = self.stored_image(Kind.FILE, path, path, ref)
+        if problem:
+            self.report.add("images", Outcome.SKIPPED, ref, f"{problem} (used by {used_by})")
+            return
         url = default_storage.url(stored or f"{MEDIA_FOLDER}/{path}")
         self.media.add(MediaRef(url=url, name=stored), path=path)
 
@@ -733,6 +719,22 @@ class WordPressImporter:
             if resolved.is_file():
                 return resolved, ""
         return None, f"the file {path} is missing from the media folder"
+
+    def stored_image(self, kind: str, key, path: str, ref: str, **fields) -> tuple[str, str]:
+        """The copy of an uploads file an earlier run stored, else a new copy, remembered
+        under (kind, key): (storage name, '') or ('', problem). Reports unchanged or created;
+        a problem is the caller's to report."""
+        record = self.record(kind, key)
+        if record is not None and record.file and default_storage.exists(record.file):
+            self.report.add("images", Outcome.UNCHANGED)
+            return record.file, ""
+        stored, problem = self.copy_image(path, ref)
+        if problem:
+            return "", problem
+        if stored:
+            self.remember(kind, key, file=stored, **fields)
+        self.report.add("images", Outcome.CREATED)
+        return stored, ""
 
     def copy_image(self, path: str, ref: str) -> tuple[str, str]:
         """Check an uploads file and store a copy: (storage name, '') or ('', problem).
