@@ -24,12 +24,8 @@ ADD = reverse("admin:articles_article_add")
 
 @pytest.fixture
 def editor():
+    """An editor with a full name (pages name people by it)."""
     return staff_in("Editor", "erin", first_name="Erin", last_name="Okafor")
-
-
-@pytest.fixture
-def contributor():
-    return staff_in("Contributor", "casey")
 
 
 def messages_of(response) -> list[str]:

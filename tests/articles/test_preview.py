@@ -28,16 +28,6 @@ def assert_private(response):
 
 
 @pytest.fixture
-def editor():
-    return staff_in("Editor", "erin")
-
-
-@pytest.fixture
-def contributor():
-    return staff_in("Contributor", "casey")
-
-
-@pytest.fixture
 def draft(contributor):
     return article_by(
         contributor,

@@ -18,6 +18,7 @@ Status = Article.Status
 
 @pytest.fixture
 def editor():
+    """An editor with a full name (pages name people by it)."""
     return staff_in("Editor", "erin", first_name="Erin", last_name="Okafor")
 
 

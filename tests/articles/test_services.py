@@ -10,23 +10,13 @@ from reversion.models import Version
 
 from articles import services
 from articles.models import Article, Correction, StatusChange
-from tests.articles.workflow_helpers import article_by, staff_in
+from tests.articles.workflow_helpers import article_by
 from tests.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 Action = StatusChange.Action
-
-
-@pytest.fixture
-def editor():
-    return staff_in("Editor", "erin")
-
-
-@pytest.fixture
-def contributor():
-    return staff_in("Contributor", "casey")
 
 
 @pytest.fixture
