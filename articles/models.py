@@ -1,8 +1,8 @@
-import secrets
-
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from editorial.models import EditorialModel, EditorialQuerySet
 from newsroom import renditions
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
@@ -46,16 +47,7 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
-    def live(self):
-        """The public gate: published, and published at or before now.
-
-        Every public path (pages, search, feeds, sitemaps, author archives, Recent Articles,
-        JSON-LD) starts here. The time is compared at query time, so a scheduled article
-        becomes public at its moment without a cron job.
-        """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-
+class ArticleQuerySet(EditorialQuerySet):
     def for_listing(self):
         """What a list of article cards needs, in a fixed number of queries.
 
@@ -74,14 +66,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().prefetch_related("tags")
 
 
-class Article(models.Model):
+class Article(EditorialModel):
     """A story: our own, or republished with permission from another publication."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -121,19 +107,6 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         "authors.Author", through="Byline", related_name="articles", blank=True
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "publication time",
-        null=True,
-        blank=True,
-        help_text="A time in the future schedules the article.",
-    )
-    updated_at = models.DateTimeField(
-        "last updated",
-        null=True,
-        blank=True,
-        help_text="When readers were last told the article changed (shown as “Updated …”).",
-    )
     source_name = models.CharField(
         "originally published at",
         max_length=200,
@@ -155,48 +128,53 @@ class Article(models.Model):
     seo_description = models.CharField(
         "SEO description", max_length=300, blank=True, help_text="Defaults to the excerpt."
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(
-        default=0,
-        editable=False,
-        help_text="Counts saves; an edit made from an older version is refused (no lost edits).",
-    )
     search_vector = SearchVectorField(null=True, editable=False)
+    status_changes = GenericRelation(
+        "editorial.StatusChange", related_query_name="article", content_type_field="content_type"
+    )
+    preview_links = GenericRelation(
+        "editorial.PreviewLink", related_query_name="article", content_type_field="content_type"
+    )
 
     objects = ArticleQuerySet.as_manager()
 
-    class Meta:
+    # What the editorial machinery reads (editorial/models.py).
+    revision_fields = [
+        "headline",
+        "dek",
+        "section",
+        "body",
+        "excerpt",
+        "featured_image",
+        "featured_image_alt",
+        "featured_image_caption",
+        "featured_image_credit",
+        "source_name",
+        "source_url",
+        "permission_note",
+        "seo_title",
+        "seo_description",
+    ]
+    revision_compare_order = [*revision_fields[:3], "bylines", "tags", *revision_fields[3:]]
+    revision_related_labels = {"bylines": "Bylines", "tags": "Tags"}
+    revision_block_fields = {"body", "bylines", "excerpt"}
+    preview_renderer = "articles.preview.render_article_preview"
+
+    class Meta(EditorialModel.Meta):
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            *EditorialModel.Meta.indexes,
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="article_published_has_time",
-                violation_error_message="A published article needs a publication time.",
-            ),
+            *EditorialModel.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(source_url="") | ~Q(source_name=""),
                 name="article_source_url_has_name",
                 violation_error_message="Name the publication the original URL belongs to.",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "unpublished"]),
-                name="article_status_valid",
-            ),
         ]
-        # The editorial roles (articles/roles.py) are built from these and the model defaults.
+        # The editorial roles (editorial/roles.py) are built from these and the model defaults.
         permissions = [
             ("change_any_article", "Can edit any article, in any state"),
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -210,29 +188,76 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.headline, fallback="article")
         self.body = sanitize_html(self.body)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "version" in update_fields:
-            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    @property
-    def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+    # --- editorial hooks ---------------------------------------------------------------
 
-    @property
-    def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+    @classmethod
+    def owner_filter(cls, user) -> Q:
+        """Articles the user created or is credited on (through their author profile)."""
+        credited = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
+        return Q(created_by=user) | Q(models.Exists(credited))
+
+    def publication_problems(self) -> dict[str, list[str]]:
+        """What stops the article from going to review or to readers, by form field.
+
+        Empty when it is ready. The admin form shows these next to the fields; the services
+        refuse with them.
+        """
+        problems: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            problems.setdefault(field, []).append(message)
+
+        if not (self.headline or "").strip():
+            add("headline", "Give the article a headline.")
+        if not self.section_id:
+            add("section", "Choose the section the article belongs to.")
+        body = self.body or ""
+        if not strip_tags(body).strip() and "<img" not in body:
+            add("body", "The article has no text yet.")
+        if self.featured_image:
+            alt = (self.featured_image_alt or "").strip()
+            if not alt:
+                add(
+                    "featured_image_alt",
+                    "Describe the featured image in its alt text before it goes out: readers "
+                    "who cannot see the image rely on it.",
+                )
+            else:
+                try:
+                    validate_alt_text(alt)
+                except ValidationError as error:
+                    for message in error.messages:
+                        add("featured_image_alt", message)
+        if self.pk is None or not self.bylines.exists():
+            add(NON_FIELD_ERRORS, "Credit at least one author in the bylines.")
+        return problems
+
+    def revision_related(self) -> list[models.Model]:
+        from . import revisions
+
+        return revisions.related_rows(self)
+
+    @classmethod
+    def revision_related_data(cls, object_id, versions) -> dict:
+        from . import revisions
+
+        return revisions.related_data(object_id, versions)
+
+    @classmethod
+    def revision_related_display(cls, data: dict) -> dict[str, str]:
+        from . import revisions
+
+        return revisions.related_display(data)
+
+    def revision_restore_related(self, data: dict) -> list[str]:
+        from . import revisions
+
+        return revisions.restore_related(self, data)
 
     @property
     def is_republished(self) -> bool:
@@ -297,60 +322,7 @@ class Byline(models.Model):
 renditions.attach(Article, "featured_image", renditions.LEAD, renditions.CARD, og=True)
 
 
-# --- Editorial workflow: audit trail, corrections, preview links, revisions -------------------
-
-
-class StatusChange(models.Model):
-    """One entry in an article's audit trail: who did what to it, when, and why.
-
-    Every workflow service (articles/services.py) writes one, so the trail answers "who moved
-    this article to which state when" without reading revisions.
-    """
-
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        SUBMITTED = "submitted", "Submitted for review"
-        RETURNED = "returned", "Returned to the author"
-        PUBLISHED = "published", "Published"
-        SCHEDULED = "scheduled", "Scheduled"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        UNSCHEDULED = "unscheduled", "Schedule cancelled"
-        CORRECTED = "corrected", "Correction added"
-        UPDATED = "updated", "Update note added"
-        SLUG_CHANGED = "slug_changed", "Address changed"
-        RESTORED = "restored", "Revision restored"
-        PREVIEW_SHARED = "preview_shared", "Preview link shared"
-        PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        "from", max_length=12, choices=Article.Status.choices, blank=True
-    )
-    to_status = models.CharField("to", max_length=12, choices=Article.Status.choices)
-    published_at = models.DateTimeField(
-        "publication time",
-        null=True,
-        blank=True,
-        help_text="The publication time the article had after this change.",
-    )
-    note = models.TextField(blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = "status change"
-        indexes = [models.Index(fields=["article", "-at"], name="statuschange_article_idx")]
-
-    def __str__(self):
-        return f"{self.get_action_display()}: {self.article}"
+# --- Corrections and revisions ------------------------------------------------------------
 
 
 class Correction(models.Model):
@@ -388,56 +360,6 @@ class Correction(models.Model):
     @property
     def anchor(self) -> str:
         return f"correction-{self.pk}"
-
-
-def new_preview_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class PreviewLinkQuerySet(models.QuerySet):
-    def active(self):
-        """Links that still open their article: not revoked and not expired."""
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
-class PreviewLink(models.Model):
-    """A secret, expiring, revocable address that shows an unpublished article to anyone.
-
-    The token is 256 random bits, so the address cannot be guessed; the draft behind it is
-    never cached and never indexed.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
-    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PreviewLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"Preview of {self.article}"
-
-    def get_absolute_url(self):
-        return reverse("articles:preview", kwargs={"token": self.token})
-
-    @property
-    def url(self) -> str:
-        return f"{settings.SITE_URL}{self.get_absolute_url()}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 # Revisions: an article's version carries its bylines; its tags (taggit's generic TaggedItem

@@ -1,32 +1,20 @@
-"""Previews of articles that are not public: for staff in the admin, and by shared link.
+"""The article's preview: the real article page for an article that is not public.
 
-Both render the real article page (``ArticleDetailView`` and its template) with the gate
-widened to every article, plus a "this is a preview" banner. Every answer is private and
-uncacheable, kept out of search engines, and sends no referrer, so the secret address of a
-shared preview does not leak to the sites its links point to.
+``editorial/previews.py`` decides who may see a preview and makes every answer private;
+this renders it (``Article.preview_renderer`` names ``render_article_preview``) with the
+public article view and template, the gate widened to every article, and a banner.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_safe
 
-from .models import Article, PreviewLink
+from editorial.models import PreviewLink
+from editorial.previews import make_private
+
+from .models import Article
 from .views import ArticleDetailView, LiveArticleMixin
-
-PRIVATE_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
-}
-
-
-def make_private(response: HttpResponse) -> HttpResponse:
-    for header, value in PRIVATE_HEADERS.items():
-        response[header] = value
-    return response
 
 
 class AnyArticleMixin(LiveArticleMixin):
@@ -74,27 +62,3 @@ def render_article_preview(
     if hasattr(response, "render"):
         response.render()
     return make_private(response)
-
-
-def _unavailable(request: HttpRequest, *, status: int, reason: str) -> HttpResponse:
-    response = TemplateResponse(
-        request, "articles/preview_unavailable.html", {"reason": reason}, status=status
-    )
-    return make_private(response)
-
-
-@require_safe
-def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
-    """An article by its preview link: 404 for an unknown address, 410 once it has ended."""
-    link = (
-        PreviewLink.objects.select_related("article").filter(token=token).first()
-        if len(token) <= 64
-        else None
-    )
-    if link is None:
-        return _unavailable(request, status=404, reason="unknown")
-    if link.revoked_at is not None:
-        return _unavailable(request, status=410, reason="revoked")
-    if not link.is_active:
-        return _unavailable(request, status=410, reason="expired")
-    return render_article_preview(request, link.article, link=link)

@@ -1,9 +1,8 @@
 from django.urls import path, register_converter
 
-from . import converters, feeds, preview, search, views
+from . import converters, feeds, search, views
 
 register_converter(converters.TagSlugConverter, "tagslug")
-register_converter(converters.TokenConverter, "token")
 
 app_name = "articles"
 
@@ -20,8 +19,6 @@ urlpatterns = [
     path("tags/<tagslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("tags/<tagslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    # Shared previews of unpublished articles (articles/preview.py); the token is the secret.
-    path("preview/<token:token>/", preview.shared_preview, name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
     # taggit makes Unicode slugs ("zürich"): see articles/converters.py.
     path("tags/<tagslug:slug>/", views.TagView.as_view(), name="tag"),

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "newsroom",
+    # The workflow articles and pages share (editorial/models.py).
+    "editorial",
     "authors",
     "articles",
     "books",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
     path("sitemaps/<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
+    path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -27,3 +27,18 @@ def _page_cache_state(settings):
     """Page-cache state (newsroom/cache.py) in the per-test memory cache, cleared above,
     rather than in the file cache under var/ that every local process shares."""
     settings.PAGE_CACHE_STATE_ALIAS = settings.PAGE_CACHE_ALIAS
+
+
+@pytest.fixture
+def editor():
+    """An Editor (roles from editorial/roles.py), for the workflow tests of every app."""
+    from tests.articles.workflow_helpers import staff_in
+
+    return staff_in("Editor", "erin")
+
+
+@pytest.fixture
+def contributor():
+    from tests.articles.workflow_helpers import staff_in
+
+    return staff_in("Contributor", "casey")

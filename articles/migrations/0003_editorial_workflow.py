@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.models
+import editorial.models
 
 
 class Migration(migrations.Migration):
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=articles.models.new_preview_token,
+                        default=editorial.models.new_preview_token,
                         editable=False,
                         max_length=64,
                         unique=True,

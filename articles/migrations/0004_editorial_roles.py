@@ -1,21 +1,69 @@
-"""The Contributor, Editor and Administrator groups with their permissions (articles/roles.py)."""
+"""The Contributor, Editor and Administrator groups with their permissions as they were then.
+
+The role list is frozen here: the current one (editorial/roles.py) names permissions of apps
+that did not exist yet at this point of the history.
+"""
 
 from django.db import migrations
 
+ROLES = {
+    # Writes articles and edits only their own drafts (enforced per article, not here).
+    "Contributor": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "articles.view_section",
+        "articles.view_statuschange",
+        "articles.view_correction",
+        "authors.view_author",
+        "taggit.view_tag",
+    ],
+    # Runs the publication: every article in every state, and the things articles point to.
+    "Editor": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.view_article",
+        "articles.change_any_article",
+        "articles.publish_article",
+        "articles.review_article",
+        "articles.add_section",
+        "articles.change_section",
+        "articles.delete_section",
+        "articles.view_section",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "articles.add_correction",
+        "articles.view_correction",
+        "articles.view_statuschange",
+        "articles.add_previewlink",
+        "articles.change_previewlink",
+        "articles.view_previewlink",
+        "authors.*",
+        "books.*",
+        "taggit.*",
+        "redirects.*",
+    ],
+    # Everything, including people and their roles.
+    "Administrator": ["*"],
+}
+
 
 def create_roles(apps, schema_editor):
-    from articles.roles import sync_roles
+    from editorial.roles import sync_roles
 
-    sync_roles(apps, using=schema_editor.connection.alias)
+    sync_roles(apps, using=schema_editor.connection.alias, roles=ROLES)
 
 
 def remove_roles(apps, schema_editor):
-    from articles.roles import ROLE_PERMISSIONS
-
     Group = apps.get_model("auth", "Group")
-    Group.objects.using(schema_editor.connection.alias).filter(
-        name__in=list(ROLE_PERMISSIONS)
-    ).delete()
+    Group.objects.using(schema_editor.connection.alias).filter(name__in=list(ROLES)).delete()
 
 
 class Migration(migrations.Migration):

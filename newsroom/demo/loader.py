@@ -29,10 +29,10 @@ from reversion import create_revision, set_comment, set_user
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
-from articles import revisions
 from articles.models import Article, Byline, Section
 from authors.models import Author
 from books.models import Book, PurchaseLink
+from editorial import revisions
 
 from .books import BOOKS, BookSpec
 from .images import article_picture, book_cover
@@ -268,7 +268,7 @@ class _Loader:
                 byline.full_clean()
                 byline.save()
             article.tags.add(*spec.tags)
-            revisions.add_article(article)
+            revisions.add_to_revision(article)
             set_user(article.created_by)
             set_comment("Created with the demo content.")
         self.report.created["articles"] += 1

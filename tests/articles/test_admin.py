@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import services
-from articles.models import Article, Correction, StatusChange
+from articles import services as article_services
+from articles.models import Article, Correction
+from editorial import services
+from editorial.models import StatusChange
 from tests.articles.workflow_helpers import article_by, change_url, form_data, staff_in
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
 
@@ -79,7 +81,7 @@ def test_list_filter_by_state(client, editor, state, expected):
         "live": ArticleFactory(headline="live", published_at=now - timedelta(days=1)),
         "unpublished": ArticleFactory(headline="unpublished", status=Status.UNPUBLISHED),
     }
-    services.article_return_to_author(article=articles["returned"], by=editor, note="More.")
+    services.content_return_to_author(obj=articles["returned"], by=editor, note="More.")
     client.force_login(editor)
     response = client.get(CHANGELIST, {"state": state})
     shown = {a.headline for a in response.context["cl"].result_list}
@@ -116,7 +118,7 @@ def test_change_form_costs_a_bounded_number_of_queries(
 ):
     article = ArticleFactory(authors=[AuthorFactory() for _ in range(6)], tags=["a", "b", "c"])
     for n in range(5):
-        services.article_add_correction(article=article, by=editor, text=f"Fix {n}.")
+        article_services.article_add_correction(article=article, by=editor, text=f"Fix {n}.")
     client.force_login(editor)
     with django_assert_max_num_queries(45):
         response = client.get(change_url(article))
@@ -401,12 +403,12 @@ def test_overwrite_is_refused_again_if_a_third_save_came_in(client, editor):
     article = article_by(editor)
     client.force_login(editor)
     mine = form_data(client.get(change_url(article)))
-    services.article_save(article=Article.objects.get(pk=article.pk), by=ben)
+    services.content_save(obj=Article.objects.get(pk=article.pk), by=ben)
 
     mine["dek"] = "Erin's standfirst"
     retry = form_data(client.post(change_url(article), mine))
     retry["keep_mine"] = "on"
-    services.article_save(article=Article.objects.get(pk=article.pk), by=ben)
+    services.content_save(obj=Article.objects.get(pk=article.pk), by=ben)
     response = client.post(change_url(article), retry)
 
     assert response.status_code == 200
@@ -418,8 +420,8 @@ def test_workflow_change_by_someone_else_also_counts(client, editor, contributor
     article = article_by(contributor)
     client.force_login(contributor)
     mine = form_data(client.get(change_url(article)))
-    services.article_submit_for_review(article=article, by=contributor)
-    services.article_return_to_author(article=article, by=editor, note="Shorter please.")
+    services.content_submit_for_review(obj=article, by=contributor)
+    services.content_return_to_author(obj=article, by=editor, note="Shorter please.")
 
     mine["headline"] = "A stale edit"
     response = client.post(change_url(article), mine)
@@ -508,26 +510,26 @@ def test_real_image_is_accepted(client, editor):
 
 def test_audit_trail_on_the_article_and_in_its_own_list(client, contributor, editor):
     article = article_by(contributor, headline="Pool reopens")
-    services.article_submit_for_review(article=article, by=contributor)
-    services.article_publish(article=article, by=editor)
+    services.content_submit_for_review(obj=article, by=contributor)
+    services.content_publish(obj=article, by=editor)
     client.force_login(editor)
 
     page = client.get(change_url(article)).content.decode()
     assert "Workflow history" in page
     assert "Submitted for review" in page
 
-    trail = reverse("admin:articles_statuschange_changelist")
+    trail = reverse("admin:editorial_statuschange_changelist")
     response = client.get(trail, {"action__exact": "published"})
     rows = list(response.context["cl"].result_list)
-    assert [(r.article, r.by) for r in rows] == [(article, editor)]
-    assert client.get(reverse("admin:articles_statuschange_add")).status_code == 403
+    assert [(r.content_object, r.by) for r in rows] == [(article, editor)]
+    assert client.get(reverse("admin:editorial_statuschange_add")).status_code == 403
 
 
 def test_contributor_sees_only_the_trail_of_own_articles(client, contributor, editor):
     mine = article_by(contributor)
-    services.article_submit_for_review(article=mine, by=contributor)
+    services.content_submit_for_review(obj=mine, by=contributor)
     other = article_by(editor)
-    services.article_submit_for_review(article=other, by=editor)
+    services.content_submit_for_review(obj=other, by=editor)
     client.force_login(contributor)
-    response = client.get(reverse("admin:articles_statuschange_changelist"))
-    assert {r.article for r in response.context["cl"].result_list} == {mine}
+    response = client.get(reverse("admin:editorial_statuschange_changelist"))
+    assert {r.content_object for r in response.context["cl"].result_list} == {mine}

@@ -181,7 +181,7 @@ def roles(transactional_db, migrated_apps):
     from django.contrib.auth.models import Group
 
     try:
-        from articles.roles import ROLE_PERMISSIONS, sync_roles
+        from editorial.roles import ROLE_PERMISSIONS, sync_roles
     except ImportError:
         pytest.xfail("articles/roles.py (issue 5: the workflow's role groups) is missing")
     if Group.objects.filter(name__in=list(ROLE_PERMISSIONS)).count() < len(ROLE_PERMISSIONS):

@@ -383,12 +383,14 @@ def test_a_session_cookie_bypasses_the_cache(client, world, settings):
 
 
 def test_shared_previews_are_never_cached(client, world):
-    from articles.models import PreviewLink
+    from editorial.models import PreviewLink
 
     draft = ArticleFactory(
         headline="Unreleased draft", status=Article.Status.DRAFT, published_at=None
     )
-    link = PreviewLink.objects.create(article=draft, expires_at=timezone.now() + timedelta(days=1))
+    link = PreviewLink.objects.create(
+        content_object=draft, expires_at=timezone.now() + timedelta(days=1)
+    )
     url = link.get_absolute_url()
     first = client.get(url)
     assert first.status_code == 200

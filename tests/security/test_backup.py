@@ -96,7 +96,7 @@ def _load_site():
     editor = UserFactory(is_staff=True, is_superuser=True)
     article = Article.objects.order_by("pk").first()
     article.body += "<p>An update after the first revision.</p>"
-    services.article_save(article=article, by=editor, comment="Second revision")
+    services.content_save(obj=article, by=editor, comment="Second revision")
 
 
 def test_dump_and_restore_bring_back_everything(

@@ -1,8 +1,9 @@
 """The newsroom's roles, as Django groups with their permissions.
 
-The data migration ``0004_editorial_roles`` applies these; a later migration can call
-``sync_roles`` again after changing them. The rules that depend on *which* article (a
-contributor's own drafts) are not permissions but checks in ``articles/permissions.py``.
+Data migrations apply these (``articles/0005_workflow_records_to_editorial`` is the latest);
+a later migration calls ``sync_roles`` again after changing them. The rules that depend on
+*which* item (a contributor's own drafts) are not permissions but checks in
+``editorial/permissions.py``.
 
 Entries are ``"app_label.codename"`` or ``"app_label.*"`` for every permission of an app;
 ``"*"`` is every permission there is.
@@ -25,8 +26,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.delete_byline",
         "articles.view_byline",
         "articles.view_section",
-        "articles.view_statuschange",
         "articles.view_correction",
+        "editorial.view_statuschange",
         "authors.view_author",
         "taggit.view_tag",
     ],
@@ -49,10 +50,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_byline",
         "articles.add_correction",
         "articles.view_correction",
-        "articles.view_statuschange",
-        "articles.add_previewlink",
-        "articles.change_previewlink",
-        "articles.view_previewlink",
+        "editorial.view_statuschange",
+        "editorial.add_previewlink",
+        "editorial.change_previewlink",
+        "editorial.view_previewlink",
         "authors.*",
         "books.*",
         "taggit.*",
@@ -77,14 +78,15 @@ def ensure_permissions(apps, using: str) -> None:
         app_config.models_module = None
 
 
-def sync_roles(apps, using: str = "default") -> None:
-    """Create each role's group and give it exactly the permissions listed above."""
+def sync_roles(apps, using: str = "default", roles: dict[str, list[str]] | None = None) -> None:
+    """Create each role's group and give it exactly the permissions listed (``roles``, by
+    default the current ``ROLE_PERMISSIONS``; a historical migration passes its own copy)."""
     ensure_permissions(apps, using)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     every = Permission.objects.using(using).select_related("content_type")
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in every}
-    for role, wanted in ROLE_PERMISSIONS.items():
+    for role, wanted in (ROLE_PERMISSIONS if roles is None else roles).items():
         chosen = set()
         for entry in wanted:
             if entry == "*":

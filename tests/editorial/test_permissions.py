@@ -12,9 +12,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
 from articles.models import Article
-from articles.roles import ROLE_PERMISSIONS
+from editorial import services
+from editorial.roles import ROLE_PERMISSIONS
 from tests.articles.workflow_helpers import article_by, change_url, form_data, staff_in
 from tests.factories import ArticleFactory, UserFactory
 
@@ -305,7 +305,7 @@ def test_published_article_cannot_be_deleted_until_unpublished(client):
 def test_editor_deletes_a_draft_with_its_history(client):
     editor = staff_in("Editor", "erin")
     article = make_article(editor, Status.DRAFT)
-    services.article_submit_for_review(article=article, by=editor)
+    services.content_submit_for_review(obj=article, by=editor)
     client.force_login(editor)
     delete_url = reverse("admin:articles_article_delete", args=[article.pk])
     assert "status change" not in str(client.get(delete_url).context["perms_lacking"])

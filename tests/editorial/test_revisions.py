@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions, services
-from articles.models import Article, Byline, StatusChange
+from articles.models import Article, Byline
+from editorial import revisions, services
+from editorial.models import StatusChange
 from tests.articles.workflow_helpers import article_by, change_url, form_data, staff_in
 from tests.factories import ArticleFactory, AuthorFactory
 
@@ -43,8 +44,8 @@ def test_every_admin_save_is_a_revision_with_user_and_comment(client, editor):
     assert "Note: Tightened it." in version.revision.comment
     snap = revisions.snapshot(version)
     assert snap.fields["dek"] == "New standfirst"
-    assert len(snap.bylines) == 1
-    assert snap.tag_names() == ["harbour"]
+    assert len(snap.related["bylines"]) == 1
+    assert snap.display()["tags"] == "harbour"
 
 
 def test_saving_without_changes_makes_no_revision(client, editor):
@@ -62,7 +63,7 @@ def test_inline_only_change_is_saved_and_versioned(client, editor):
 
     assert article.bylines.count() == 2
     snap = revisions.snapshot(revisions.versions_of(article).first())
-    assert [b["author_id"] for b in snap.bylines][-1] == second.pk
+    assert [b["author_id"] for b in snap.related["bylines"]][-1] == second.pk
 
 
 def test_compare_view_shows_escaped_differences(client, editor):
@@ -147,7 +148,7 @@ def test_restoring_a_published_article_keeps_it_published_at_its_address(client,
     save_through_admin(client, article, headline="Rewritten words")
     slug, published_at = article.slug, article.published_at
 
-    services.article_restore_revision(article=article, by=editor, version=original)
+    services.content_restore_revision(obj=article, by=editor, version=original)
 
     article.refresh_from_db()
     assert article.headline == "Original words"
@@ -185,7 +186,7 @@ def test_contributor_cannot_restore_once_submitted(client):
     client.force_login(contributor)
     save_through_admin(client, article, headline="Draft words")
     version = revisions.versions_of(article).first()
-    services.article_submit_for_review(article=article, by=contributor)
+    services.content_submit_for_review(obj=article, by=contributor)
 
     restore = reverse("admin:articles_article_restore", args=[article.pk, version.pk])
     assert client.post(restore).status_code == 403
@@ -222,7 +223,7 @@ def test_unchanged_fields_are_not_marked_changed(editor):
     import reversion
 
     with reversion.create_revision():
-        revisions.add_article(article)
+        revisions.add_to_revision(article)
     version = revisions.versions_of(article).first()
     diffs = revisions.compare(revisions.snapshot(version), revisions.snapshot(version))
     assert not any(d.changed for d in diffs)

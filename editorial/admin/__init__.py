@@ -1,0 +1,27 @@
+"""The admin side of the editorial workflow, shared by every kind of edited content.
+
+A content model's admin inherits ``EditorialAdminMixin`` (workflow buttons, bulk actions,
+revisions, preview) and uses ``StateListFilter`` and ``StatusChangeInline``; the audit
+trail has its own read-only list (``StatusChangeAdmin``).
+"""
+
+from django.contrib import admin
+
+from ..models import StatusChange
+from .filters import StateListFilter, state_label
+from .pages import RevisionPagesMixin, error_text
+from .trail import ReadOnlyInlineMixin, StatusChangeAdmin, StatusChangeInline
+from .workflow import EditorialAdminMixin
+
+admin.site.register(StatusChange, StatusChangeAdmin)
+
+__all__ = [
+    "EditorialAdminMixin",
+    "ReadOnlyInlineMixin",
+    "RevisionPagesMixin",
+    "StateListFilter",
+    "StatusChangeAdmin",
+    "StatusChangeInline",
+    "error_text",
+    "state_label",
+]

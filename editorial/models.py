@@ -1,0 +1,292 @@
+"""What every kind of edited content shares: workflow state, its audit trail, preview links.
+
+``EditorialModel`` is an abstract mixin (Wagtail's ``DraftStateMixin`` and ``RevisionMixin``
+serve every page and snippet type the same way): a model that inherits it gets the workflow
+fields, the public gate (``objects.live()``), the audit trail and preview links, and the
+services in ``editorial/services.py`` work on it. What differs between kinds of content —
+which fields a revision restores, what must be filled in before publishing, who counts as
+an owner — is read from the model class through the hooks at the end of the mixin.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+class EditorialQuerySet(models.QuerySet):
+    """The states the code tests for, as queryset methods (no ``filter(status=…)`` elsewhere)."""
+
+    def live(self):
+        """The public gate: published, and published at or before now.
+
+        Every public path (pages, search, feeds, sitemaps, archives, Recent Articles, JSON-LD)
+        starts here. The time is compared at query time, so a scheduled item becomes public
+        at its moment without a cron job.
+        """
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published for a moment still to come: hidden from readers until then."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def in_review(self):
+        return self.filter(status=Status.REVIEW)
+
+    def unpublished(self):
+        return self.filter(status=Status.UNPUBLISHED)
+
+    def published_or_scheduled(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class EditorialModel(models.Model):
+    """Workflow state of a piece of edited content, with the hooks the machinery reads.
+
+    States: draft → review → published (now, or scheduled for later) → unpublished, and
+    review → draft again ("returned"). A scheduled item is ``published`` with a future
+    ``published_at``; only the services in ``editorial/services.py`` change these fields.
+    """
+
+    Status = Status
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the article.",
+    )
+    updated_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="When readers were last told the article changed (shown as “Updated …”).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves; an edit made from an older version is refused (no lost edits).",
+    )
+
+    objects = EditorialQuerySet.as_manager()
+
+    # --- what the machinery reads from the model class ------------------------------------
+    #: Fields a revision restore brings back, in the order a comparison shows them.
+    revision_fields: ClassVar[list[str]] = []
+    #: The comparison's order when related rows (``revision_related_labels``) go in between.
+    revision_compare_order: ClassVar[list[str]] = []
+    #: Labels of the related values ``revision_related_display`` returns.
+    revision_related_labels: ClassVar[dict[str, str]] = {}
+    #: Compared values shown as blocks (line by line) rather than inline.
+    revision_block_fields: ClassVar[set[str]] = set()
+    #: Dotted path of ``f(request, obj, *, link=None) -> HttpResponse`` rendering a preview.
+    preview_renderer: ClassVar[str] = ""
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["status", "-published_at"], name="%(class)s_live_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="%(class)s_published_has_time",
+                violation_error_message="A published article needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="%(class)s_status_valid"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "version" in update_fields:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    # --- hooks with defaults; a model overrides what differs -------------------------------
+
+    @classmethod
+    def owner_filter(cls, user) -> Q:
+        """Rows that belong to ``user`` for the contributor rule (their own drafts only)."""
+        return Q(created_by=user)
+
+    def publication_problems(self) -> dict[str, list[str]]:
+        """What stops this item from going to review or to readers, keyed by form field."""
+        return {}
+
+    def revision_related(self) -> list[models.Model]:
+        """Rows saved with each revision besides this one (bylines, tag links…)."""
+        return []
+
+    @classmethod
+    def revision_related_data(cls, object_id, versions) -> dict:
+        """Read this model's related rows back out of one revision's other versions."""
+        return {}
+
+    @classmethod
+    def revision_related_display(cls, data: dict) -> dict[str, str]:
+        """The related rows of a revision as text a person compares, by label key."""
+        return {}
+
+    def revision_restore_related(self, data: dict) -> list[str]:
+        """Write the revision's related rows back; return what could not be restored."""
+        return []
+
+
+def new_preview_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class StatusChange(models.Model):
+    """One entry in an item's audit trail: who did what to it, when, and why.
+
+    Every workflow service writes one, so the trail answers "who moved this to which state
+    when" without reading revisions. Generic, so articles and pages share one trail.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Returned to the author"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        UNSCHEDULED = "unscheduled", "Schedule cancelled"
+        CORRECTED = "corrected", "Correction added"
+        UPDATED = "updated", "Update note added"
+        SLUG_CHANGED = "slug_changed", "Address changed"
+        RESTORED = "restored", "Revision restored"
+        PREVIEW_SHARED = "preview_shared", "Preview link shared"
+        PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField("from", max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField("to", max_length=12, choices=Status.choices)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="The publication time the item had after this change.",
+    )
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "status change"
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-at"], name="statuschange_object_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.content_object}"
+
+    def get_absolute_url(self):
+        return reverse("admin:editorial_statuschange_change", args=[self.pk])
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their item: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A secret, expiring, revocable address that shows an unpublished item to anyone.
+
+    The token is 256 random bits, so the address cannot be guessed; the draft behind it is
+    never cached and never indexed.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="previewlink_object_idx")
+        ]
+
+    def __str__(self):
+        return f"Preview of {self.content_object}"
+
+    def get_absolute_url(self):
+        return reverse("editorial:preview", kwargs={"token": self.token})
+
+    @property
+    def url(self) -> str:
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
