@@ -20,11 +20,11 @@ from taggit.models import Tag
 
 from articles.legacy import legacy_query_key
 from articles.models import Article, Byline, Section
-from articles.wordpress import content, mapping
-from articles.wordpress.importer import WordPressImporter
-from articles.wordpress.parser import WXRError, parse_wxr
 from authors.models import Author
 from imports.models import ImportedItem
+from imports.wordpress import content, mapping
+from imports.wordpress.importer import WordPressImporter
+from imports.wordpress.parser import WXRError, parse_wxr
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 from tests.fixtures.wordpress import build_export
 
@@ -418,7 +418,7 @@ def test_attribution_is_not_invented(body):
 
 
 def wp_item(**fields):
-    from articles.wordpress.parser import WPItem
+    from imports.wordpress.parser import WPItem
 
     return WPItem(wp_id=1, post_type="post", **fields)
 
