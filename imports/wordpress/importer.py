@@ -59,19 +59,12 @@ from newsroom.uploads import safe_upload_name
 from newsroom.validators import validate_image_file
 
 from . import mapping
-from .content import (
-    ConversionContext,
-    MediaLookup,
-    MediaRef,
-    clean_text,
-    convert_content,
-    extract_attribution,
-    original_upload_path,
-    upload_path,
-    usable_alt,
-)
+from .attribution import extract_attribution
+from .content import ConversionContext, convert_content
 from .parser import WPAuthor, WPItem, WPTerm, WXRExport
 from .report import ImportReport, Outcome
+from .text import clean_text, usable_alt
+from .uploads import MediaLookup, MediaRef, original_upload_path, upload_path
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,11 @@ from articles.models import Article, Byline, Section
 from authors.models import Author
 from imports.models import ImportedItem
 from imports.wordpress import content, mapping
+from imports.wordpress.attribution import Attribution, extract_attribution
 from imports.wordpress.importer import WordPressImporter
 from imports.wordpress.parser import WXRError, parse_wxr
+from imports.wordpress.uploads import MediaLookup, MediaRef
+from newsroom.sanitize import sanitize_html
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 from tests.fixtures.wordpress import build_export
 
@@ -219,8 +222,8 @@ def link(url: str, text: str) -> str:
     return f'<a href="{url}" rel="noopener noreferrer">{text}</a>'
 
 
-def convert(raw: str, media: content.MediaLookup | None = None) -> tuple[str, list[str]]:
-    context = content.ConversionContext(media=media or content.MediaLookup(), site_hosts=HOSTS)
+def convert(raw: str, media: MediaLookup | None = None) -> tuple[str, list[str]]:
+    context = content.ConversionContext(media=media or MediaLookup(), site_hosts=HOSTS)
     return content.convert_content(raw, context), context.notes
 
 
@@ -251,8 +254,8 @@ def test_caption_becomes_figure_with_figcaption():
         'harbourledger.example/wp-content/uploads/2020/01/a-300x200.jpg" alt="" width="300" '
         'height="200" class="wp-image-7" /> Gulls over the <em>pier</em>[/caption]'
     )
-    media = content.MediaLookup()
-    media.add(content.MediaRef(url="/media/a.jpg", alt="Gulls circling"), path="2020/01/a.jpg")
+    media = MediaLookup()
+    media.add(MediaRef(url="/media/a.jpg", alt="Gulls circling"), path="2020/01/a.jpg")
     html, notes = convert(raw, media)
     assert html == (
         '<figure><img src="/media/a.jpg" width="300" height="200" alt="Gulls circling">'
@@ -298,9 +301,9 @@ def test_shortcodes(raw, expected, note):
 
 
 def test_gallery_becomes_figures_of_imported_images():
-    media = content.MediaLookup()
-    media.add(content.MediaRef(url="/m/1.jpg", alt="One boat", caption="First"), wp_id=1)
-    media.add(content.MediaRef(url="/m/2.jpg", alt="Two boats"), wp_id=2, parent=9)
+    media = MediaLookup()
+    media.add(MediaRef(url="/m/1.jpg", alt="One boat", caption="First"), wp_id=1)
+    media.add(MediaRef(url="/m/2.jpg", alt="Two boats"), wp_id=2, parent=9)
     html, notes = convert('[gallery ids="1,2,3"]', media)
     assert html == (
         '<figure><img src="/m/1.jpg" alt="One boat"><figcaption>First</figcaption></figure>\n'
@@ -344,8 +347,8 @@ def test_hostile_html_is_neutralised():
 
 
 def test_links_to_the_old_site_become_paths_and_uploads_our_copies():
-    media = content.MediaLookup()
-    media.add(content.MediaRef(url="/media/wp/pic.jpg", alt="A pier"), path="2021/01/pic.jpg")
+    media = MediaLookup()
+    media.add(MediaRef(url="/media/wp/pic.jpg", alt="A pier"), path="2021/01/pic.jpg")
     html, notes = convert(
         f'<a href="{SITE}/2021/01/02/story/?ref=x#top">story</a> '
         f'<a href="https://other.example/page">other</a> '
@@ -394,8 +397,8 @@ def test_links_to_the_old_site_become_paths_and_uploads_our_copies():
     ],
 )  # fmt: skip
 def test_attribution_sentence_is_found_and_removed(body, name, url, rest):
-    html, attribution = content.extract_attribution(content.sanitize_html(body))
-    assert attribution == content.Attribution(name=name, url=url)
+    html, attribution = extract_attribution(sanitize_html(body))
+    assert attribution == Attribution(name=name, url=url)
     assert html == rest
 
 
@@ -409,7 +412,7 @@ def test_attribution_sentence_is_found_and_removed(body, name, url, rest):
     ],
 )
 def test_attribution_is_not_invented(body):
-    html, attribution = content.extract_attribution(body)
+    html, attribution = extract_attribution(body)
     assert attribution is None
     assert html == body
 
@@ -487,13 +490,13 @@ def test_old_paths(url, base, expected):
 def test_attribution_from_custom_fields():
     item = wp_item(status="publish")
     item.meta = {"source_url": ["https://paper.example.com/a"]}
-    assert mapping.attribution_from_meta(item, HOSTS) == content.Attribution(
+    assert mapping.attribution_from_meta(item, HOSTS) == Attribution(
         "paper.example.com", "https://paper.example.com/a"
     )
     item.meta = {"canonical_url": [f"{SITE}/own/"]}
     assert mapping.attribution_from_meta(item, HOSTS) is None
     item.meta = {"_yoast_wpseo_canonical": ["https://www.wire.example/b"], "source_name": ["Wire"]}
-    assert mapping.attribution_from_meta(item, HOSTS) == content.Attribution(
+    assert mapping.attribution_from_meta(item, HOSTS) == Attribution(
         "Wire", "https://www.wire.example/b"
     )
 
