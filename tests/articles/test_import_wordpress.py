@@ -24,8 +24,10 @@ from authors.models import Author
 from imports.models import ImportedItem
 from imports.wordpress import content, mapping
 from imports.wordpress.attribution import Attribution, extract_attribution
-from imports.wordpress.importer import WordPressImporter
+from imports.wordpress.ledger import Ledger
+from imports.wordpress.media import Media
 from imports.wordpress.parser import WXRError, parse_wxr
+from imports.wordpress.posts import Posts
 from imports.wordpress.uploads import MediaLookup, MediaRef
 from newsroom.sanitize import sanitize_html
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
@@ -905,14 +907,14 @@ def test_dry_run_writes_nothing(media_dir):
 
 
 def test_a_failure_leaves_no_half_imported_post(media_dir, monkeypatch):
-    original = WordPressImporter.post_redirects
+    original = Posts.post_redirects
 
     def failing(self, item, article, ref):
         original(self, item, article, ref)  # the article, bylines, tags and redirects exist…
         if item.wp_id == 233:
             raise RuntimeError("disk on fire")  # …and then the post fails
 
-    monkeypatch.setattr(WordPressImporter, "post_redirects", failing)
+    monkeypatch.setattr(Posts, "post_redirects", failing)
     with pytest.raises(CommandError, match="1 record"):
         run(media_dir=str(media_dir))
     assert Article.objects.count() == 45
@@ -920,7 +922,7 @@ def test_a_failure_leaves_no_half_imported_post(media_dir, monkeypatch):
     assert not Redirect.objects.filter(old_path="/?p=233").exists()
     assert not ImportedItem.objects.filter(kind="post", external_id="233").exists()
     assert Byline.objects.count() == sum(len(a.byline_authors) for a in Article.objects.all())
-    monkeypatch.setattr(WordPressImporter, "post_redirects", original)
+    monkeypatch.setattr(Posts, "post_redirects", original)
     output = run(media_dir=str(media_dir))  # the next run brings it in
     assert article(233).headline == "A choir on the quay"
     assert "articles" in output
@@ -932,8 +934,8 @@ def test_failure_is_reported_with_its_reason(media_dir, monkeypatch, tmp_path):
             raise OSError("media folder unreadable")
         return original(self, item)
 
-    original = WordPressImporter.import_attachment
-    monkeypatch.setattr(WordPressImporter, "import_attachment", failing)
+    original = Media.import_attachment
+    monkeypatch.setattr(Media, "import_attachment", failing)
     with pytest.raises(CommandError) as error:
         out = io.StringIO()
         call_command(
@@ -952,14 +954,14 @@ def test_failure_is_reported_with_its_reason(media_dir, monkeypatch, tmp_path):
 
 
 def test_copied_file_is_removed_when_its_record_fails(media_dir, monkeypatch, tmp_path):
-    original = WordPressImporter.remember
+    original = Ledger.remember
 
     def failing(self, kind, key, obj=None, **fields):
         if kind == ImportedItem.Kind.ATTACHMENT and str(key) == "101":
             raise RuntimeError("no")
         return original(self, kind, key, obj, **fields)
 
-    monkeypatch.setattr(WordPressImporter, "remember", failing)
+    monkeypatch.setattr(Ledger, "remember", failing)
     with pytest.raises(CommandError):
         run(subset(tmp_path, 100, 101, 201, 221), media_dir=str(media_dir))
     names = [p.name for p in Path(default_storage.location).rglob("*") if p.is_file()]
