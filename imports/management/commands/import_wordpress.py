@@ -1,6 +1,6 @@
 """``manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run] [--update]``.
 
-See docs/import-wordpress.md. The work is done by ``articles.wordpress.importer``; this
+See docs/import-wordpress.md. The work is done by ``imports.wordpress.importer``; this
 command reads the file, shows progress on a terminal and prints the report.
 """
 
@@ -9,10 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.wordpress.importer import ImportOptions, wordpress_import
-from articles.wordpress.mapping import get_timezone
-from articles.wordpress.parser import WXRError, parse_wxr
-from articles.wordpress.report import ImportReport
+from imports.wordpress.importer import ImportOptions, wordpress_import
+from imports.wordpress.mapping import get_timezone
+from imports.wordpress.parser import WXRError, parse_wxr
+from imports.wordpress.report import ImportReport
 
 
 class Command(BaseCommand):

@@ -32,8 +32,10 @@ from django.utils.text import slugify
 from articles.legacy import LEGACY_QUERY_PARAMS, front_path, legacy_query_key
 from articles.models import Article
 
-from .content import Attribution, clean_text, site_relative, valid_source_url
+from .attribution import Attribution, valid_source_url
+from .links import site_relative
 from .parser import WPAuthor, WPItem, WXRExport
+from .text import clean_text
 
 REDIRECT_PATH_MAX_LENGTH = 200  # django.contrib.redirects' Redirect.old_path / new_path
 

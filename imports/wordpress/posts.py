@@ -1,0 +1,184 @@
+"""Posts → articles, with their bylines, tags, featured image and old addresses.
+
+- A post's status and times follow ``mapping.plan_post`` (the table in mapping.py); how
+  they are written is ``workflow.py``'s business. A trashed post is not imported, and one
+  imported before is unpublished by ``--update``.
+- A post imported before is left alone unless ``--update`` is given and its WordPress
+  modification time or its content (``mapping.fingerprint``) changed; then every imported
+  field is written again, but its slug stays, so its address does not change. A post whose
+  article was deleted here is not imported again.
+- The body is converted by ``content.convert_content``; a closing "originally published
+  at" sentence, or the custom fields that say so, become the source fields. Yoast SEO's
+  title and description are kept when they are plain text.
+- Bylines come from ``authors.Authors.post_authors``, the section and tags from
+  ``taxonomy``; the featured image is the attachment named by ``_thumbnail_id``.
+- Each post is one transaction (``ImportRun.attempt``) holding the article, its bylines,
+  tags, revision, redirects (the permalink and ``/?p=ID``) and ledger entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.text import Truncator
+
+from articles.models import Article, Byline
+from imports.models import ImportedItem
+from newsroom.slugs import unique_slug
+
+from . import mapping, workflow
+from .attribution import extract_attribution
+from .authors import Authors
+from .content import ConversionContext, convert_content
+from .media import Media
+from .parser import WPItem
+from .report import Outcome
+from .run import ImportRun, Step, item_ref
+from .taxonomy import Taxonomy
+from .text import clean_text
+
+Kind = ImportedItem.Kind
+
+
+class Posts(Step):
+    def __init__(self, run: ImportRun, *, authors: Authors, taxonomy: Taxonomy, media: Media):
+        super().__init__(run)
+        self.authors = authors
+        self.taxonomy = taxonomy
+        self.media = media
+
+    def import_posts(self, posts: list[WPItem]) -> None:
+        total = len(posts)
+        for index, item in enumerate(posts, start=1):
+            self.run.attempt("articles", item_ref(item), lambda i=item: self.import_post(i))
+            if self.run.progress is not None:
+                self.run.progress(index, total)
+
+    def import_post(self, item: WPItem) -> None:
+        ref = item_ref(item)
+        plan = mapping.plan_post(item, self.run.tz, self.run.now)
+        record = self.ledger.record(Kind.POST, item.wp_id)
+        article = record.content_object if record is not None else None
+        if plan.skip:
+            self.skip_post(item, plan, article, ref)
+            return
+        if record is not None and article is None:
+            self.report.add(
+                "articles", Outcome.SKIPPED, ref, "deleted here after an earlier import"
+            )
+            return
+        fingerprint = mapping.fingerprint(item)
+        if article is not None:
+            if not self.options.update or not self.changed(record, item, plan, fingerprint):
+                self.report.add("articles", Outcome.UNCHANGED)
+                self.post_redirects(item, article, ref)
+                return
+            outcome = Outcome.UPDATED
+        else:
+            article = Article()
+            outcome = Outcome.CREATED
+        with workflow.import_revision(f"Imported from WordPress (post {item.wp_id})"):
+            notes = self.fill_article(article, item, plan, ref)
+            self.report.add("articles", outcome)
+            for note in notes:
+                self.report.note("articles", ref, note)
+        self.post_redirects(item, article, ref)
+        self.ledger.remember(
+            Kind.POST,
+            item.wp_id,
+            article,
+            external_modified_at=plan.updated_at,
+            data={"fingerprint": fingerprint, "link": item.link, "status": item.status},
+        )
+
+    @staticmethod
+    def changed(record: ImportedItem, item: WPItem, plan: mapping.PostPlan, fingerprint) -> bool:
+        if record.data.get("fingerprint") != fingerprint:
+            return True
+        before: datetime | None = record.external_modified_at
+        return bool(plan.updated_at and (before is None or plan.updated_at > before))
+
+    def skip_post(self, item, plan, article, ref) -> None:
+        """A trashed post is not imported; one imported before is unpublished by --update."""
+        if (
+            article is not None
+            and self.options.update
+            and item.status == "trash"
+            and workflow.unpublish_trashed(article, wp_id=item.wp_id)
+        ):
+            self.report.add("articles", Outcome.UPDATED)
+            self.report.note("articles", ref, "trashed in WordPress, so unpublished here")
+            return
+        self.report.add("articles", Outcome.SKIPPED, ref, f"not imported: it is {plan.skip}")
+
+    def fill_article(self, article: Article, item: WPItem, plan, ref: str) -> list[str]:
+        """Set every imported field, save, and write bylines and tags. Returns notes."""
+        notes = list(plan.notes)
+        context = ConversionContext(
+            media=self.media.lookup, site_hosts=self.hosts, post_id=item.wp_id
+        )
+        body = convert_content(item.content, context)
+        body, closing = extract_attribution(body)
+        attribution = mapping.attribution_from_meta(item, self.hosts) or closing
+        notes += context.notes
+        headline = clean_text(item.title)
+        if not headline:
+            headline = f"Untitled (WordPress post {item.wp_id})"
+            notes.append("it had no title")
+        elif len(headline) > 200:
+            notes.append("its title was shortened to 200 characters")
+        creating = article.pk is None
+        article.headline = Truncator(headline).chars(200)
+        article.body = body
+        article.excerpt = clean_text(item.excerpt)
+        workflow.set_workflow_state(article, plan)
+        article.section = self.taxonomy.post_section(item)
+        article.source_name = attribution.name if attribution else ""
+        article.source_url = attribution.url if attribution else ""
+        seo = mapping.seo_fields(item)
+        article.seo_title = seo.get("seo_title", "")
+        article.seo_description = seo.get("seo_description", "")
+        notes += self.set_featured_image(article, item)
+        if creating:
+            article.slug = unique_slug(
+                article,
+                mapping.slug_candidate(item.post_name, headline),
+                fallback=f"post-{item.wp_id}",
+            )
+        article.save()
+        authors = self.authors.post_authors(item, ref)
+        if not creating:
+            article.bylines.all().delete()
+        for position, author in enumerate(authors):
+            Byline.objects.create(article=article, author=author, position=position)
+        article.tags.set(self.taxonomy.post_tags(item))
+        workflow.add_to_revision(article)
+        return notes
+
+    def set_featured_image(self, article: Article, item: WPItem) -> list[str]:
+        thumbnail_id = item.meta_value("_thumbnail_id").strip()
+        if not thumbnail_id.isdigit():
+            if article.pk and article.featured_image:
+                article.featured_image = ""
+                article.featured_image_alt = article.featured_image_caption = ""
+                article.featured_image_credit = ""
+            return []
+        media = self.media.lookup.by_id.get(int(thumbnail_id))
+        if media is None:
+            why = self.media.problems.get(int(thumbnail_id), "it is not in the export")
+            return [f"its featured image (attachment {thumbnail_id}) was not imported: {why}"]
+        if not media.name:  # dry run: checked, not copied
+            return []
+        if article.featured_image.name != media.name:
+            article.featured_image = media.name
+        article.featured_image_alt = media.alt
+        article.featured_image_caption = media.caption
+        article.featured_image_credit = media.credit
+        if not media.alt:
+            return ["its featured image has no usable alt text; add it before publishing again"]
+        return []
+
+    def post_redirects(self, item: WPItem, article: Article, ref: str) -> None:
+        paths = mapping.old_paths(item.link, self.hosts, self.base)
+        paths.append(self.redirects.query_key("p", item.wp_id))
+        self.redirects.redirect_all(paths, article, ref)
