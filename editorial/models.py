@@ -202,6 +202,7 @@ class StatusChange(models.Model):
         RESTORED = "restored", "Revision restored"
         PREVIEW_SHARED = "preview_shared", "Preview link shared"
         PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
+        IMPORTED = "imported", "State taken from an import"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -405,6 +405,49 @@ def content_unpublish(
 
 
 @transaction.atomic
+def content_adopt_state(
+    *,
+    obj: Model,
+    by: User,
+    status: str,
+    published_at: datetime | None,
+    updated_at: datetime | None = None,
+    note: str = "",
+) -> Model:
+    """Give the item the workflow state another system gave it (a WordPress post's status
+    and dates), as one audited transition.
+
+    For imports: what was already public elsewhere is not published anew by our editors,
+    and its readiness is the importer's report to make, so no readiness check runs. The
+    acting user is the system user or someone who may publish; the audit entry says
+    "State taken from an import". Nothing is written when the state is already that one.
+    """
+    lock(obj)
+    _require(
+        by is not None
+        and (by.get_username() == SYSTEM_USERNAME or permissions.can_publish(by, obj)),
+        f"You may not set the state of {obj._meta.verbose_name_plural}.",
+    )
+    if status not in Status.values:
+        raise ValidationError("Unknown status %(status)s.", params={"status": status})
+    if status == Status.PUBLISHED and published_at is None:
+        raise ValidationError({"published_at": ["A published item needs a publication time."]})
+    if (obj.status, obj.published_at, obj.updated_at) == (status, published_at, updated_at):
+        return obj
+    from_status = obj.status
+    obj.status, obj.published_at, obj.updated_at = status, published_at, updated_at
+    save_transition(
+        obj=obj,
+        by=by,
+        action=Action.IMPORTED,
+        from_status=from_status,
+        comment=f"{obj.get_status_display()} (from an import).",
+        note=note,
+    )
+    return obj
+
+
+@transaction.atomic
 def content_restore_revision(*, obj: Model, by: User, version) -> Model:
     """Bring back the content of an earlier version, as a new revision.
 

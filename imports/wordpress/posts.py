@@ -131,7 +131,6 @@ class Posts(Step):
         article.headline = Truncator(headline).chars(200)
         article.body = body
         article.excerpt = clean_text(item.excerpt)
-        workflow.set_workflow_state(article, plan)
         article.section = self.taxonomy.post_section(item)
         article.source_name = attribution.name if attribution else ""
         article.source_url = attribution.url if attribution else ""
@@ -145,13 +144,14 @@ class Posts(Step):
                 mapping.slug_candidate(item.post_name, headline),
                 fallback=f"post-{item.wp_id}",
             )
-        article.save()
+        workflow.save_content(article)
         authors = self.authors.post_authors(item, ref)
         if not creating:
             article.bylines.all().delete()
         for position, author in enumerate(authors):
             Byline.objects.create(article=article, author=author, position=position)
         article.tags.set(self.taxonomy.post_tags(item))
+        workflow.adopt_state(article, plan, wp_id=item.wp_id)
         workflow.add_to_revision(article)
         return notes
 

@@ -1,9 +1,10 @@
-"""Every place the WordPress import writes workflow state: status, times, revisions.
+"""Every place the WordPress import writes workflow state, through the editorial services.
 
-The import still sets these fields itself. They are kept here, and only here, so that
-switching the import to the editorial workflow services (``editorial/``, issue #20) is a
-change to this one module: ``posts.py`` calls these functions and never touches
-``status``, ``published_at``, ``updated_at`` or django-reversion directly.
+No person acts in an import, so the system user does (``editorial.services.system_user``):
+content is saved with ``content_save`` and the post's WordPress status and dates are taken
+over with ``content_adopt_state``, so each imported article has an audit trail and a
+revision like any other. ``posts.py`` calls these functions and never touches ``status``,
+``published_at``, ``updated_at`` or django-reversion directly.
 """
 
 from __future__ import annotations
@@ -14,38 +15,44 @@ from contextlib import contextmanager
 import reversion
 
 from articles.models import Article
+from editorial import revisions, services
 
 from .mapping import PostPlan
 
 
 @contextmanager
 def import_revision(comment: str) -> Iterator[None]:
-    """A django-reversion revision around an import's save, so it can be compared later."""
-    if not reversion.is_registered(Article):
-        yield
-        return
+    """One django-reversion revision around a post's import, in the system user's name.
+
+    The services add their own comments ("Created.", "Published (from an import).") when
+    they join it; the revision keeps the import's own words, which say where it came from.
+    """
     with reversion.create_revision(atomic=False):
-        reversion.set_comment(comment)
+        reversion.set_user(services.system_user())
         yield
+        reversion.set_comment(comment)
+
+
+def save_content(article: Article) -> None:
+    """Save the imported fields (a new article starts as a draft, as every article does)."""
+    services.content_save(obj=article, by=services.system_user(), skip_permission_checks=True)
+
+
+def adopt_state(article: Article, plan: PostPlan, *, wp_id: int) -> None:
+    """Give the saved article the status and times its WordPress post had."""
+    services.content_adopt_state(
+        obj=article,
+        by=services.system_user(),
+        status=plan.status,
+        published_at=plan.published_at,
+        updated_at=plan.updated_at,
+        note=f"WordPress post {wp_id}",
+    )
 
 
 def add_to_revision(article: Article) -> None:
     """Put the article as saved, with its bylines and tags, into the open revision."""
-    if not reversion.is_active() or not reversion.is_registered(Article):
-        return
-    try:
-        from articles.revisions import add_article
-    except ImportError:  # the revisions module is optional here
-        reversion.add_to_revision(article)
-    else:
-        add_article(article)
-
-
-def set_workflow_state(article: Article, plan: PostPlan) -> None:
-    """Give an imported article (not yet saved) the status and times its plan decided."""
-    article.status = plan.status
-    article.published_at = plan.published_at
-    article.updated_at = plan.updated_at
+    revisions.add_to_revision(article)
 
 
 def unpublish_trashed(article: Article, *, wp_id: int) -> bool:
@@ -56,7 +63,12 @@ def unpublish_trashed(article: Article, *, wp_id: int) -> bool:
     if article.status == Article.Status.UNPUBLISHED:
         return False
     with import_revision(f"Trashed in WordPress (post {wp_id})"):
-        article.status = Article.Status.UNPUBLISHED
-        article.save()
-        add_to_revision(article)
+        services.content_adopt_state(
+            obj=article,
+            by=services.system_user(),
+            status=Article.Status.UNPUBLISHED,
+            published_at=article.published_at,
+            updated_at=article.updated_at,
+            note=f"Trashed in WordPress (post {wp_id})",
+        )
     return True

@@ -380,3 +380,27 @@ def test_skip_checks_publishes_what_another_system_already_published(editor):
     bare.refresh_from_db()
     assert bare.is_live
     assert bare.published_at == earlier
+
+
+def test_adopting_an_imported_state_is_audited_and_not_for_contributors(editor, contributor):
+    draft = article_by(contributor)
+    earlier = timezone.now() - timedelta(days=30)
+    with pytest.raises(PermissionDenied):
+        services.content_adopt_state(
+            obj=draft, by=contributor, status=Status.PUBLISHED, published_at=earlier
+        )
+    with pytest.raises(ValidationError):
+        services.content_adopt_state(
+            obj=draft, by=services.system_user(), status=Status.PUBLISHED, published_at=None
+        )
+    services.content_adopt_state(
+        obj=draft, by=services.system_user(), status=Status.PUBLISHED, published_at=earlier
+    )
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (Status.PUBLISHED, earlier)
+    assert draft.status_changes.first().action == Action.IMPORTED
+    count = draft.status_changes.count()
+    services.content_adopt_state(
+        obj=draft, by=editor, status=Status.PUBLISHED, published_at=earlier
+    )
+    assert draft.status_changes.count() == count  # the same state writes nothing

@@ -7,6 +7,7 @@ from django.contrib.redirects.models import Redirect
 from reversion.models import Version
 
 from articles.models import Article
+from editorial.services import system_user
 from imports.models import ImportedItem
 from tests.factories import ArticleFactory
 from tests.imports.helpers import SITE, article, link, run, subset, summary
@@ -152,3 +153,19 @@ def test_taken_slug_gets_a_suffix(tmp_path):
     assert Redirect.objects.get(old_path="/2021/11/10/river-pilots/").new_path == (
         "/articles/river-pilots-2/"
     )
+
+
+def test_imported_articles_go_through_the_workflow_as_the_system_user(imported):
+    """No status is set by hand: each article has the trail a service writes."""
+    dawn = article(201)
+    trail = list(dawn.status_changes.order_by("at", "pk").values_list("action", "to_status"))
+    assert trail == [("created", "draft"), ("imported", "published")]
+    system = system_user()
+    assert {change.by for change in dawn.status_changes.all()} == {system}
+    assert dawn.created_by == system
+    assert Version.objects.get_for_object(dawn).get().revision.user == system
+    draft_trail = article(203).status_changes.order_by("at", "pk")
+    assert [(c.action, c.to_status) for c in draft_trail] == [
+        ("created", "draft"),
+        ("imported", "draft"),  # its WordPress modification time
+    ]
