@@ -320,6 +320,9 @@ SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
 
 LOGIN_URL = "admin:login"
+# Where sign-in lands when no (acceptable) "next" was given: the admin, where staff work.
+# Django's default, /accounts/profile/, is a page this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 
 LOGGING = {
     "version": 1,
