@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
-from newsroom.sanitize import sanitize_html
+from newsroom.sanitize import sanitize_html, validate_markup_limits
 from newsroom.validators import validate_image_file
 
 from . import revisions
@@ -199,6 +199,7 @@ class ArticleAdminForm(forms.ModelForm):
     body = ProseEditorFormField(
         config={"extensions": BODY_EDITOR_EXTENSIONS},
         sanitize=sanitize_html,
+        validators=[validate_markup_limits],
         required=False,
         help_text="Headings, bold and italic, links, lists, quotes and images with captions.",
     )
