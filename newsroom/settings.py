@@ -77,7 +77,12 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsroom",
+    # Two-step sign-in for staff (accounts/).
+    "accounts",
     "authors",
     "articles",
     "books",
@@ -101,6 +106,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor (django-otp): which device verified this session, and what a user who
+    # needs one may do until then (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old WordPress addresses: /?p=123 and friends, and old paths with a query string.
@@ -418,6 +427,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+
+# Two-factor sign-in (accounts/, django-otp): required for these roles (superusers count as
+# Administrator) whenever TWO_FACTOR_REQUIRED is on — by default in production, not in
+# development, so the demo's accounts sign in with a password. Anyone else may opt in from
+# the admin ("Two-factor sign-in" at the top right).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", "Editor,Administrator")
+# How long after the password step the code step may be completed.
+TWO_FACTOR_PENDING_SECONDS = int(os.environ.get("TWO_FACTOR_PENDING_SECONDS", 300))
+OTP_TOTP_ISSUER = SITE_NAME
 
 # While the database is unreachable pages answer 503 with this Retry-After (seconds).
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", 30))
