@@ -51,3 +51,28 @@ proc_name = "newsroom"
 # No control socket: its default path is per user, so two servers on one machine (tests,
 # bench/, a blue-green switch) would fight over it.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Run Django's system checks before any worker starts, as ``runserver`` does.
+
+    Gunicorn itself never runs them, so an error such as demo accounts that still have the
+    demo password in production (newsroom/checks.py) stops the server here, with the
+    check's message, instead of serving. The check's database connection is closed before
+    workers fork, so none is shared.
+    """
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db import connections
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    try:
+        call_command("check", fail_level="ERROR")
+    except SystemCheckError as error:
+        raise RuntimeError(
+            f"Django's system checks refused to start the server.\n{error}"
+        ) from None
+    finally:
+        connections.close_all()

@@ -14,7 +14,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
 from editorial.forms import EditorialAdminForm
-from newsroom.sanitize import sanitize_html
+from newsroom.sanitize import sanitize_html, validate_markup_limits
 from newsroom.validators import validate_image_file
 
 from .models import Article, Correction
@@ -173,6 +173,7 @@ class ArticleAdminForm(EditorialAdminForm):
     body = ProseEditorFormField(
         config={"extensions": BODY_EDITOR_EXTENSIONS},
         sanitize=sanitize_html,
+        validators=[validate_markup_limits],
         required=False,
         help_text="Headings, bold and italic, links, lists, quotes and images with captions.",
     )

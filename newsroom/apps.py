@@ -13,5 +13,6 @@ class NewsroomConfig(AppConfig):
 
         cache.connect_signals()
         # Safe names for every new upload, in the admin, imports and the shell alike
-        # (newsroom/uploads.py connects its pre_save receiver when imported).
-        from newsroom import uploads  # noqa: F401
+        # (newsroom/uploads.py connects its pre_save receiver when imported), and the check
+        # that stops production while a demo account has the demo password.
+        from newsroom import checks, uploads  # noqa: F401

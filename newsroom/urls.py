@@ -5,6 +5,8 @@ from django.urls import include, path
 from newsroom import health, sitemaps
 
 urlpatterns = [
+    # The two-step sign-in and the second factor's setup, ahead of the admin's own login.
+    path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("books/", include("books.urls")),

@@ -19,6 +19,7 @@ def test_migrations_are_committed():
     assert "No changes detected" in out.getvalue()
 
 
+@pytest.mark.django_db  # the demo-password check (newsroom/checks.py) reads the user table
 def test_system_checks_pass():
     call_command("check", fail_level="WARNING")
 

@@ -183,7 +183,7 @@ def roles(transactional_db, migrated_apps):
     try:
         from editorial.roles import ROLE_PERMISSIONS, sync_roles
     except ImportError:
-        pytest.xfail("articles/roles.py (issue 5: the workflow's role groups) is missing")
+        pytest.xfail("editorial/roles.py (issue 5: the workflow's role groups) is missing")
     if Group.objects.filter(name__in=list(ROLE_PERMISSIONS)).count() < len(ROLE_PERMISSIONS):
         sync_roles(migrated_apps)
     return {group.name: group for group in Group.objects.all()}

@@ -92,6 +92,9 @@ def base_env(tmp: Path, **overrides: str) -> dict[str, str]:
         CSRF_COOKIE_SECURE="false",
         SECURE_HSTS_SECONDS="0",
         PAGE_CACHE="true",
+        # The editor here signs in with a password only: these tests are about scale-out,
+        # two-factor sign-in has its own (tests/accounts/, tests/e2e/test_two_factor.py).
+        TWO_FACTOR_REQUIRED="false",
         NEWSROOM_VAR_DIR=str(tmp / "var"),
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="4",

@@ -261,3 +261,16 @@ def test_logout_never_redirects_off_site(client, editor, next_url):
     if response.status_code == 302:
         assert_stays_on_site(response["Location"])
     assert b"evil.example" not in response.content or next_url.startswith(("javascript:", "data:"))
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example", "https://evil.example/admin/", ""])
+def test_a_refused_or_missing_next_lands_in_the_admin(client, editor, next_url):
+    """Django's fallback is /accounts/profile/, a page this site does not have (a 404)."""
+    response = client.post(
+        f"{LOGIN_URL}?next={quote(next_url)}",
+        {"username": "editor", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR=EDITOR_IP,
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
