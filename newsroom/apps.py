@@ -8,10 +8,6 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Every save of public content starts a new page-cache generation (newsroom/cache.py).
-        from newsroom import cache
-
-        cache.connect_signals()
         # Safe names for every new upload, in the admin, imports and the shell alike
         # (newsroom/uploads.py connects its pre_save receiver when imported).
         from newsroom import uploads  # noqa: F401

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "newsroom",
+    # The page cache and shared fragments (caching/cache.py, caching/fragments.py).
+    "caching",
     "authors",
     "articles",
     "books",
@@ -89,9 +91,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages from the cache before any session, auth or database work, and public
-    # reads on the replica when there is one (newsroom/cache.py, newsroom/db_router.py).
-    "newsroom.cache.PageCacheMiddleware",
-    "newsroom.db_router.ReplicaMiddleware",
+    # reads on the replica when there is one (caching/cache.py, caching/replica.py).
+    "caching.cache.PageCacheMiddleware",
+    "caching.replica.ReplicaMiddleware",
     # Content-Security-Policy, a 503 page while the database is away, and no orphan upload
     # files after a rolled-back save (newsroom/middleware.py).
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
@@ -124,8 +126,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
-                # content_generation, for {% cache %} fragments (newsroom/cache.py)
-                "newsroom.cache.generation_context",
+                # content_generation, for {% cache %} fragments (caching/cache.py)
+                "caching.cache.generation_context",
             ],
         },
     }
@@ -180,7 +182,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Page cache (newsroom/cache.py): anonymous pages from the cache, invalidated by a content
+# Page cache (caching/cache.py): anonymous pages from the cache, invalidated by a content
 # generation that every save of content bumps. On by default in production (DEBUG=false).
 # Without Redis the pages stay in each process's memory but the generation lives in a small
 # file cache, so every process on the machine (gunicorn workers, manage.py) shares it.
@@ -217,7 +219,7 @@ PAGE_CACHE_IGNORED_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 )
 
-# Fragments (newsroom/fragments.py): the parts many pages share (navigation, Recent Articles,
+# Fragments (caching/fragments.py): the parts many pages share (navigation, Recent Articles,
 # Our Books, author boxes, article cards) rendered once per content generation, so a page the
 # page cache does not hold yet renders only what is its own. Same cache as the pages.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", not DEBUG)

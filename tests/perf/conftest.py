@@ -11,7 +11,7 @@ import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from newsroom import cache, fragments
+from caching import cache, fragments
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory, SectionFactory
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Byline
-from newsroom import cache
+from caching import cache
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 from .conftest import fresh
@@ -472,7 +472,7 @@ def test_posts_are_never_cached(client, world):
 
 
 def _middleware_with(response_factory):
-    from newsroom.cache import PageCacheMiddleware
+    from caching.cache import PageCacheMiddleware
 
     calls = []
 
@@ -527,7 +527,7 @@ def test_a_plain_response_is_stored(rf, db):
 
 
 def test_exempt_views_are_not_stored(rf, db):
-    from newsroom.cache import page_cache_exempt
+    from caching.cache import page_cache_exempt
 
     middleware, calls = _middleware_with(_html)
 

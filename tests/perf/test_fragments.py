@@ -1,4 +1,4 @@
-"""Shared fragments (newsroom/fragments.py): rendered once per content generation, reused by
+"""Shared fragments (caching/fragments.py): rendered once per content generation, reused by
 every page that shows them, never stale, and harmless when the cache is away.
 
 Every invalidation path of the page cache (tests/perf/test_cache.py) runs with fragments on
@@ -10,7 +10,8 @@ import pytest
 from django.template import TemplateSyntaxError, engines
 from django.test import override_settings
 
-from newsroom import cache, fragments, renditions
+from caching import cache, fragments
+from newsroom import renditions
 from tests.factories import ArticleFactory, AuthorFactory
 
 from .conftest import fresh
