@@ -20,8 +20,8 @@ from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
+from images.validators import validate_image_file
 from newsroom.sanitize import sanitize_html
-from newsroom.validators import validate_image_file
 
 from . import revisions
 from .models import Article, Correction, PreviewLink

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
-from newsroom.validators import validate_alt_text
+from images.validators import validate_alt_text
 
 from . import permissions, revisions
 from .models import Article, Correction, PreviewLink, StatusChange

@@ -6,8 +6,3 @@ class NewsroomConfig(AppConfig):
 
     name = "newsroom"
     verbose_name = "Newsroom"
-
-    def ready(self):
-        # Safe names for every new upload, in the admin, imports and the shell alike
-        # (newsroom/uploads.py connects its pre_save receiver when imported).
-        from newsroom import uploads  # noqa: F401

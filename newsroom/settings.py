@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "newsroom",
     # The page cache and shared fragments (caching/cache.py, caching/fragments.py).
     "caching",
+    # Upload checks, safe names, alt-text rules and renditions (images/).
+    "images",
     "authors",
     "articles",
     "books",
@@ -94,11 +96,11 @@ MIDDLEWARE = [
     # reads on the replica when there is one (caching/cache.py, caching/replica.py).
     "caching.cache.PageCacheMiddleware",
     "caching.replica.ReplicaMiddleware",
-    # Content-Security-Policy, a 503 page while the database is away, and no orphan upload
-    # files after a rolled-back save (newsroom/middleware.py).
+    # Content-Security-Policy, a 503 page while the database is away (newsroom/middleware.py),
+    # and no orphan upload files after a rolled-back save (images/middleware.py).
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
-    "newsroom.middleware.UncommittedUploadsMiddleware",
+    "images.middleware.UncommittedUploadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -290,7 +292,7 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
-# Uploads: a real image, at most this many bytes and pixels (see newsroom/validators.py).
+# Uploads: a real image, at most this many bytes and pixels (see images/validators.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -301,7 +303,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # imagekit's file names, worked out once per spec and image instead of on every request.
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "newsroom.storage.remembered_source_name_as_path"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "images.storage.remembered_source_name_as_path"
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -11,7 +11,7 @@ from django.template import TemplateSyntaxError, engines
 from django.test import override_settings
 
 from caching import cache, fragments
-from newsroom import renditions
+from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory
 
 from .conftest import fresh
