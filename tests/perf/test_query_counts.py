@@ -11,9 +11,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from caching import cache
+from tests.caching.site import fresh
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory
-
-from .conftest import fresh
 
 pytestmark = pytest.mark.django_db
 
