@@ -14,8 +14,8 @@ from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
 from editorial.forms import EditorialAdminForm
+from images.validators import validate_image_file
 from newsroom.sanitize import sanitize_html, validate_markup_limits
-from newsroom.validators import validate_image_file
 
 from .models import Article, Correction
 

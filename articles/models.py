@@ -13,10 +13,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from editorial.models import EditorialModel, EditorialQuerySet
-from newsroom import renditions
+from images import renditions
+from images.validators import validate_alt_text, validate_image_file
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
-from newsroom.validators import validate_alt_text, validate_image_file
 
 EXCERPT_WORDS = 40
 
@@ -316,7 +316,7 @@ class Byline(models.Model):
         return self.role == self.Role.BY
 
 
-# Renditions of the featured image (newsroom/renditions.py), made once when the image is saved:
+# Renditions of the featured image (images/renditions.py), made once when the image is saved:
 # ``lead_*`` for the article page, ``card_*`` (3:2) for lists, ``og_image`` (1200×630 JPEG)
 # for link previews.
 renditions.attach(Article, "featured_image", renditions.LEAD, renditions.CARD, og=True)

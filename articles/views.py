@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from newsroom.renditions import absolute_media_url
+from images.renditions import absolute_media_url
 
 from .models import Article, Correction, Section
 from .sharing import share_links

@@ -6,9 +6,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from newsroom import renditions
+from images import renditions
+from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
-from newsroom.validators import validate_image_file
 
 x_handle_validator = RegexValidator(
     r"^@?[A-Za-z0-9_]{1,15}$", "An X handle is 1–15 letters, digits or underscores, like @name."
@@ -148,5 +148,5 @@ class Author(models.Model):
         return links
 
 
-# Square portraits (``portrait_*``) made once when the photo is saved; see newsroom/renditions.py.
+# Square portraits (``portrait_*``) made once when the photo is saved; see images/renditions.py.
 renditions.attach(Author, "photo", renditions.PORTRAIT)

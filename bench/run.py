@@ -167,7 +167,7 @@ def load_dataset() -> dict[str, int]:
     from articles.search import update_search_vectors
     from authors.models import Author
     from books.models import Book, PurchaseLink
-    from newsroom import cache
+    from caching import cache
     from newsroom.sanitize import sanitize_html
 
     rng = random.Random(2026)
@@ -665,7 +665,7 @@ def main() -> None:
     from articles.models import Byline
     from authors.models import Author
     from books.models import Book
-    from newsroom import cache
+    from caching import cache
 
     sizes = {
         "articles": Article.objects.count(),
@@ -805,7 +805,7 @@ def render_report(
         "- *Uncached* figures come from the same server with `PAGE_CACHE=false`: every request "
         "renders the page, with the blocks many pages share (navigation, Recent Articles, Our "
         "Books, author boxes, cards) taken from the fragment cache as they are after the first "
-        "page of a content generation (newsroom/fragments.py). *Nothing cached* also turns "
+        "page of a content generation (caching/fragments.py). *Nothing cached* also turns "
         "fragments off (`FRAGMENT_CACHE=false`): the page entirely from PostgreSQL, as the very "
         "first request after a change sees it.",
         "",

@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from newsroom import renditions
+from images import renditions
+from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
-from newsroom.validators import validate_image_file
 
 from .isbn import normalize_isbn, validate_isbn
 
@@ -116,7 +116,7 @@ class PurchaseLink(models.Model):
         return self.url
 
 
-# Cover renditions (``cover_*``) made once when the cover is saved; see newsroom/renditions.py.
+# Cover renditions (``cover_*``) made once when the cover is saved; see images/renditions.py.
 renditions.attach(Book, "cover", renditions.COVER)
 
 

@@ -11,7 +11,9 @@ Why it is built this way:
 - **A lag window after each change.** For ``DATABASE_REPLICA_LAG_SECONDS`` after any
   content change, public reads also go to the primary: the page cache stores what a request
   renders under the new content generation, and a page rendered from a replica that has not
-  caught up yet would otherwise stay in the cache until the next change.
+  caught up yet would otherwise stay in the cache until the next change. The page cache
+  knows when content changed, so the per-request decision lives with it
+  (``caching.replica.ReplicaMiddleware``); this module only routes.
 - A ``ContextVar`` (not a thread-local) carries the decision, so it is right under threaded
   and async servers alike, and it is reset when the request ends.
 """
@@ -72,37 +74,3 @@ class PrimaryReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == DEFAULT_DB_ALIAS
-
-
-def is_public_read(request, now: float | None = None) -> bool:
-    """Whether this request may read from the replica."""
-    from newsroom import cache
-
-    if request.method not in cache.SAFE_METHODS:
-        return False
-    if cache.is_excluded_path(request.path_info) or cache.is_private_request(request):
-        return False
-    changed_at = getattr(request, "content_changed_at", None)
-    if changed_at is None:
-        changed_at = cache.content_changed_at()
-    if changed_at is None:
-        return True
-    now = cache.now_ts() if now is None else now
-    return now - changed_at >= settings.DATABASE_REPLICA_LAG_SECONDS
-
-
-class ReplicaMiddleware:
-    """Decide, per request, whether reads may go to the replica (see the module docstring).
-
-    Goes after PageCacheMiddleware (which tells it when content last changed) and before
-    everything that reads the database. A no-op without ``DATABASE_REPLICA_URL``.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not replica_configured():
-            return self.get_response(request)
-        with replica_reads(is_public_read(request)):
-            return self.get_response(request)

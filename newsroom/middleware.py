@@ -8,10 +8,6 @@ pages allows the one inline script the admin needs by its hash (see the class).
 and search engines would read as a bug. The database coming back needs no action: with
 ``CONN_HEALTH_CHECKS`` Django drops a broken persistent connection at the start of the next
 request and opens a new one.
-
-``UncommittedUploadsMiddleware`` makes each request a scope of
-``newsroom.uploads.discard_files_on_rollback()``: files written by a save that rolled back are
-deleted when the response leaves.
 """
 
 from __future__ import annotations
@@ -30,8 +26,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-
-from newsroom.uploads import discard_files_on_rollback
 
 logger = logging.getLogger("newsroom.availability")
 
@@ -170,20 +164,3 @@ class DatabaseUnavailableMiddleware:
             exc_info=exception,
         )
         return database_unavailable_response(request)
-
-
-class UncommittedUploadsMiddleware:
-    """Delete uploads written by a save whose transaction rolled back (newsroom/uploads.py).
-
-    Each request is one ``discard_files_on_rollback()`` scope: by the time the response
-    leaves, every transaction the request opened has ended, so an uploaded file its row
-    does not name is an orphan of a failed save — an article saved with an image, tags and
-    bylines is all or nothing, files included.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with discard_files_on_rollback():
-            return self.get_response(request)

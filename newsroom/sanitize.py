@@ -6,7 +6,7 @@ mailto. Cleaning already-clean HTML returns it unchanged, so sanitising on every
 
 django-prose-editor (the body editor, configured in articles/forms.py) produces only
 elements from this list; what else it adds (``figure class``, ``img data-file``, ``a target``)
-is dropped here, and tests/test_sanitize.py checks both.
+is dropped here, and tests/newsroom/test_sanitize.py checks both.
 """
 
 import re

@@ -185,7 +185,7 @@ def article_image(article) -> ShareImage | None:
 def _largest_jpeg_rendition(instance, source: str, family, alt: str) -> ShareImage | None:
     """The biggest JPEG rendition of an image: never the original upload, whose EXIF
     (GPS position, camera serial) must not reach other sites."""
-    from newsroom import renditions
+    from images import renditions
 
     pic = renditions.picture(instance, source, family)
     if pic is None:
@@ -196,13 +196,13 @@ def _largest_jpeg_rendition(instance, source: str, family, alt: str) -> ShareIma
 
 
 def author_image(author) -> ShareImage | None:
-    from newsroom import renditions
+    from images import renditions
 
     return _largest_jpeg_rendition(author, "photo", renditions.PORTRAIT, author.photo_alt)
 
 
 def book_image(book) -> ShareImage | None:
-    from newsroom import renditions
+    from images import renditions
 
     return _largest_jpeg_rendition(book, "cover", renditions.COVER, book.cover_alt)
 

@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "accounts",
     # The workflow articles and pages share (editorial/models.py).
     "editorial",
+    # The page cache and shared fragments (caching/cache.py, caching/fragments.py).
+    "caching",
+    # Upload checks, safe names, alt-text rules and renditions (images/).
+    "images",
     "authors",
     "articles",
     "books",
@@ -96,14 +100,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages from the cache before any session, auth or database work, and public
-    # reads on the replica when there is one (newsroom/cache.py, newsroom/db_router.py).
-    "newsroom.cache.PageCacheMiddleware",
-    "newsroom.db_router.ReplicaMiddleware",
-    # Content-Security-Policy, a 503 page while the database is away, and no orphan upload
-    # files after a rolled-back save (newsroom/middleware.py).
+    # reads on the replica when there is one (caching/cache.py, caching/replica.py).
+    "caching.cache.PageCacheMiddleware",
+    "caching.replica.ReplicaMiddleware",
+    # Content-Security-Policy, a 503 page while the database is away (newsroom/middleware.py),
+    # and no orphan upload files after a rolled-back save (images/middleware.py).
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
-    "newsroom.middleware.UncommittedUploadsMiddleware",
+    "images.middleware.UncommittedUploadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,8 +139,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
-                # content_generation, for {% cache %} fragments (newsroom/cache.py)
-                "newsroom.cache.generation_context",
+                # content_generation, for {% cache %} fragments (caching/cache.py)
+                "caching.cache.generation_context",
             ],
         },
     }
@@ -191,7 +195,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Page cache (newsroom/cache.py): anonymous pages from the cache, invalidated by a content
+# Page cache (caching/cache.py): anonymous pages from the cache, invalidated by a content
 # generation that every save of content bumps. On by default in production (DEBUG=false).
 # Without Redis the pages stay in each process's memory but the generation lives in a small
 # file cache, so every process on the machine (gunicorn workers, manage.py) shares it.
@@ -228,7 +232,7 @@ PAGE_CACHE_IGNORED_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 )
 
-# Fragments (newsroom/fragments.py): the parts many pages share (navigation, Recent Articles,
+# Fragments (caching/fragments.py): the parts many pages share (navigation, Recent Articles,
 # Our Books, author boxes, article cards) rendered once per content generation, so a page the
 # page cache does not hold yet renders only what is its own. Same cache as the pages.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", not DEBUG)
@@ -299,7 +303,7 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
-# Uploads: a real image, at most this many bytes and pixels (see newsroom/validators.py).
+# Uploads: a real image, at most this many bytes and pixels (see images/validators.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
 # Rich text (newsroom/sanitize.py): bodies beyond these are refused before the sanitiser
@@ -316,7 +320,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # imagekit's file names, worked out once per spec and image instead of on every request.
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "newsroom.storage.remembered_source_name_as_path"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "images.storage.remembered_source_name_as_path"
 
 TAGGIT_CASE_INSENSITIVE = True
 

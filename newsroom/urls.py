@@ -2,7 +2,26 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.sitemaps import (
+    ArticleSitemap,
+    NewsSitemap,
+    PagesSitemap,
+    SectionSitemap,
+    TagSitemap,
+)
+from authors.sitemaps import AuthorSitemap
+from books.sitemaps import BookSitemap
 from newsroom import health, sitemaps
+
+# One sitemap per kind of page, in the index's order; each app owns its classes.
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+    "tags": TagSitemap,
+    "books": BookSitemap,
+}
 
 urlpatterns = [
     # The two-step sign-in and the second factor's setup, ahead of the admin's own login.
@@ -12,9 +31,14 @@ urlpatterns = [
     path("books/", include("books.urls")),
     # Sitemaps and robots.txt (newsroom/sitemaps.py).
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemaps.index, name="sitemap"),
-    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
-    path("sitemaps/<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, {"sitemap": NewsSitemap}, name="sitemap-news"),
+    path(
+        "sitemaps/<slug:section>.xml",
+        sitemaps.section,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
     path("", include("editorial.urls")),
     path("", include("articles.urls")),

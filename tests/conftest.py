@@ -24,7 +24,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _page_cache_state(settings):
-    """Page-cache state (newsroom/cache.py) in the per-test memory cache, cleared above,
+    """Page-cache state (caching/cache.py) in the per-test memory cache, cleared above,
     rather than in the file cache under var/ that every local process shares."""
     settings.PAGE_CACHE_STATE_ALIAS = settings.PAGE_CACHE_ALIAS
 

@@ -6,7 +6,7 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-import newsroom.validators
+import images.validators
 
 
 class Migration(migrations.Migration):
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         height_field="featured_image_height",
                         upload_to="articles/%Y/%m/",
-                        validators=[newsroom.validators.validate_image_file],
+                        validators=[images.validators.validate_image_file],
                         width_field="featured_image_width",
                     ),
                 ),
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="What the image shows, for readers who cannot see it. Required to publish.",
                         max_length=300,
-                        validators=[newsroom.validators.validate_alt_text],
+                        validators=[images.validators.validate_alt_text],
                         verbose_name="alt text",
                     ),
                 ),

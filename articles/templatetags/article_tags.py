@@ -1,7 +1,7 @@
 """Template tags for the reader site: navigation, bylines, Recent Articles, pagination.
 
 The navigation and Recent Articles run one query each when they are rendered, and are
-shared fragments (newsroom/fragments.py): with the fragment cache on, a page that finds them
+shared fragments (caching/fragments.py): with the fragment cache on, a page that finds them
 stored runs none. Both cases are pinned in the query budgets (tests/perf).
 """
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Byline, Section
-from newsroom import fragments
+from caching import fragments
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import newsroom.validators
+import images.validators
 
 
 class Migration(migrations.Migration):
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         height_field="photo_height",
                         upload_to="authors/%Y/",
-                        validators=[newsroom.validators.validate_image_file],
+                        validators=[images.validators.validate_image_file],
                         width_field="photo_width",
                     ),
                 ),

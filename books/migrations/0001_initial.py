@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import books.isbn
-import newsroom.validators
+import images.validators
 
 
 class Migration(migrations.Migration):
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         height_field="cover_height",
                         upload_to="books/",
-                        validators=[newsroom.validators.validate_image_file],
+                        validators=[images.validators.validate_image_file],
                         width_field="cover_width",
                     ),
                 ),

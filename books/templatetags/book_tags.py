@@ -1,7 +1,7 @@
 """The "Our Books" shelf as a block any page can include.
 
 Two queries (books, their authors) when it is rendered; it is a shared fragment
-(newsroom/fragments.py), so with the fragment cache on a page that finds it stored runs none.
+(caching/fragments.py), so with the fragment cache on a page that finds it stored runs none.
 """
 
 from django import template
@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from books.models import Book
-from newsroom import fragments
+from caching import fragments
 
 register = template.Library()
 

@@ -29,9 +29,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
+from images.uploads import safe_upload_name
+from images.validators import validate_image_file
 from imports.models import ImportedItem
-from newsroom.uploads import safe_upload_name
-from newsroom.validators import validate_image_file
 
 from . import mapping
 from .links import site_relative

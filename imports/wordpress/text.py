@@ -13,7 +13,7 @@ from html import unescape
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
-from newsroom.validators import validate_alt_text
+from images.validators import validate_alt_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")

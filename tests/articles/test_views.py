@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Byline
-from newsroom import renditions
+from images import renditions
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

@@ -10,10 +10,9 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from newsroom import cache
+from caching import cache
+from tests.caching.site import fresh
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory
-
-from .conftest import fresh
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,10 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from articles.models import Article
-from newsroom import cache, db_router
-from newsroom.db_router import PrimaryReplicaRouter, ReplicaMiddleware, replica_reads
+from caching import cache
+from caching.replica import ReplicaMiddleware
+from newsroom import db_router
+from newsroom.db_router import PrimaryReplicaRouter, replica_reads
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 Server B caches the site, an editor publishes through server A's admin, and B's very next
 answers show the article: the page cache's generation lives in Redis, not in a process.
-So do the shared fragments' (newsroom/fragments.py): "Recent Articles", stored by B before
+So do the shared fragments' (caching/fragments.py): "Recent Articles", stored by B before
 the change and kept in B's memory too, is rendered anew on B's next page.
 """
 

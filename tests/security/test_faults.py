@@ -20,7 +20,7 @@ from reversion.models import Version
 from taggit.models import TaggedItem
 
 from articles.models import Article, Byline
-from newsroom.uploads import discard_files_on_rollback
+from images.uploads import discard_files_on_rollback
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
 from .helpers import admin_form_data, jpeg_bytes

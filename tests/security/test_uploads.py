@@ -16,7 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
-from newsroom.uploads import safe_stem, safe_upload_name
+from images.uploads import safe_stem, safe_upload_name
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory, SectionFactory, UserFactory
 
 from .helpers import (

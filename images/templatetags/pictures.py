@@ -6,14 +6,14 @@ The lead image of a page passes ``priority=True``: it is fetched eagerly with
 
 The element is built in Python rather than by an included template: listing pages print
 dozens of pictures, and an inclusion tag's template render cost more than everything else
-the picture needs (the URLs themselves are remembered, see newsroom/renditions.py).
+the picture needs (the URLs themselves are remembered, see images/renditions.py).
 """
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from newsroom import renditions
+from images import renditions
 
 register = template.Library()
 

@@ -1,5 +1,5 @@
 """``{% fragment "name" key… %}…{% endfragment %}``: a block rendered once per content
-generation and shared by every page that shows it (newsroom/fragments.py says why).
+generation and shared by every page that shows it (caching/fragments.py says why).
 
 The keys are whatever makes the block differ (an author's pk, a heading level); the content
 generation is added by the fragment cache itself. Inside the block, inclusion tags that run
@@ -15,7 +15,7 @@ runs none of them.
 from django import template
 from django.utils.safestring import mark_safe
 
-from newsroom import fragments
+from caching import fragments
 
 register = template.Library()
 

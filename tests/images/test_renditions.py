@@ -4,7 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from newsroom import renditions
+from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory, image_file
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ Why it is built this way:
   family's fields to a model, ``picture()`` turns an instance into what ``<picture>`` needs.
 - ``picture()`` is remembered per (family, file name, size). A listing page shows dozens of
   pictures and each asks imagekit for six URLs; the answer depends only on the file's name
-  (rendition names derive from it, see newsroom/storage.py) and the storage settings, so it
+  (rendition names derive from it, see images/storage.py) and the storage settings, so it
   is worked out once per process. A new upload has a new name and so a new entry; changed
   storage settings (tests) empty the memo.
 """
@@ -201,7 +201,7 @@ def _forget_on_settings_change(setting, **kwargs) -> None:
         _memo.clear()
 
 
-setting_changed.connect(_forget_on_settings_change, dispatch_uid="newsroom.renditions.memo")
+setting_changed.connect(_forget_on_settings_change, dispatch_uid="images.renditions.memo")
 
 
 def picture(instance: models.Model, source: str, family: Family) -> Picture | None:

@@ -1,20 +1,21 @@
-"""Shared fragments (newsroom/fragments.py): rendered once per content generation, reused by
+"""Shared fragments (caching/fragments.py): rendered once per content generation, reused by
 every page that shows them, never stale, and harmless when the cache is away.
 
-Every invalidation path of the page cache (tests/perf/test_cache.py) runs with fragments on
-and compares with a render that uses neither; the tests here cover what is particular to
-fragments.
+Every invalidation path of the page cache (tests/caching/test_invalidation.py) runs with
+fragments on and compares with a render that uses neither; the tests here cover what is
+particular to fragments.
 """
 
 import pytest
 from django.template import TemplateSyntaxError, engines
 from django.test import override_settings
 
-from newsroom import cache, fragments, renditions
+from caching import cache, fragments
+from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory
 
-from .conftest import fresh
-from .test_cache import edit_article, rename_author, retitle_book
+from .site import fresh
+from .test_invalidation import edit_article, rename_author, retitle_book
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

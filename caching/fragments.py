@@ -3,7 +3,7 @@
 Why it is built this way:
 
 - **The page cache covers repeat visits to one page; fragments cover the first visit.**
-  After a content change every stored page is discarded (newsroom/cache.py), and each page
+  After a content change every stored page is discarded (caching/cache.py), and each page
   is rendered again on its first request. Most of what an article page shows is not the
   article: the navigation, "Recent Articles", "Our Books", the author boxes, the cards on
   listing pages. Those are the same on hundreds of pages, so they are rendered once per
@@ -23,7 +23,7 @@ Why it is built this way:
   lag window after a change (newsroom/db_router.py), so none is stored with a stale copy.
 
 ``FRAGMENT_CACHE`` (default on with ``DEBUG=false``) turns the whole thing off; in templates
-use ``{% fragment "name" key… %}…{% endfragment %}`` (newsroom/templatetags/fragments.py), in
+use ``{% fragment "name" key… %}…{% endfragment %}`` (caching/templatetags/fragments.py), in
 Python ``fragments.get_or_build(request, "name", (key…), build)``.
 """
 
@@ -37,7 +37,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 
-from newsroom import cache as page_cache_module
+from caching import cache as page_cache_module
 
 logger = logging.getLogger("newsroom.fragments")
 

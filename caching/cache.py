@@ -154,9 +154,9 @@ def connect_signals() -> None:
     ``bulk_create()`` send no signals: code that uses them on content calls
     ``content_changed()`` itself.
     """
-    post_save.connect(_on_save_or_delete, dispatch_uid="newsroom.cache.post_save")
-    post_delete.connect(_on_save_or_delete, dispatch_uid="newsroom.cache.post_delete")
-    m2m_changed.connect(_on_m2m_changed, dispatch_uid="newsroom.cache.m2m_changed")
+    post_save.connect(_on_save_or_delete, dispatch_uid="caching.cache.post_save")
+    post_delete.connect(_on_save_or_delete, dispatch_uid="caching.cache.post_delete")
+    m2m_changed.connect(_on_m2m_changed, dispatch_uid="caching.cache.m2m_changed")
 
 
 # --- the current generation -----------------------------------------------------------------

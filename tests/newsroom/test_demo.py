@@ -20,12 +20,12 @@ from articles.models import Article, Byline, Section
 from authors.models import Author
 from books.isbn import is_valid_isbn
 from books.models import Book, PurchaseLink
+from images.validators import validate_alt_text
 from newsroom.demo import loader
 from newsroom.demo.books import isbn13
 from newsroom.demo.images import MOTIFS, PALETTES, article_picture
 from newsroom.demo.loader import DEMO_USERNAMES, DEV_PASSWORD
 from newsroom.sanitize import sanitize_html
-from newsroom.validators import validate_alt_text
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -37,9 +37,9 @@ from django.dispatch import receiver
 from django.utils.text import slugify
 from PIL import Image
 
-logger = logging.getLogger("newsroom.uploads")
+logger = logging.getLogger("images.uploads")
 
-#: Image formats we accept (newsroom/validators.py) and the one extension each is stored with.
+#: Image formats we accept (images/validators.py) and the one extension each is stored with.
 IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 STEM_MAX_LENGTH = 40
 _EXTENSION_RE = re.compile(r"^[a-z0-9]{1,8}$")

@@ -5,7 +5,7 @@ import pytest
 from imagekit.cachefiles.namers import source_name_as_path
 from imagekit.specs import ImageSpec
 
-from newsroom import renditions, storage
+from images import renditions, storage
 from tests.factories import ArticleFactory, image_file
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,274 @@
+"""The page cache is never stale: every content change refreshes every page, a change waits
+for its commit, and a scheduled article appears at its time with no cron."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Byline
+from caching import cache
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+
+from .site import fresh, prime
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+STATUS = cache.STATUS_HEADER
+
+
+# --- invalidation ---------------------------------------------------------------------------
+
+
+def publish_draft(world):
+    draft = ArticleFactory(
+        headline="Night buses return",
+        section=world.section,
+        authors=[world.author],
+        tags=["transport"],
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+    return "Night buses return"
+
+
+def edit_article(world):
+    world.article.headline = "Tram line reaches the harbour at last"
+    world.article.save()
+    return "Tram line reaches the harbour at last"
+
+
+def unpublish_article(world):
+    world.article.status = Article.Status.UNPUBLISHED
+    world.article.save()
+    return None
+
+
+def delete_article(world):
+    world.article.delete()
+    return None
+
+
+def rename_author(world):
+    world.author.name = "Ines Okafor-Lind"
+    world.author.save()
+    return "Ines Okafor-Lind"
+
+
+def add_byline(world):
+    Byline.objects.create(
+        article=world.article, author=AuthorFactory(name="Tomas Varga"), position=1
+    )
+    return "Tomas Varga"
+
+
+def retitle_book(world):
+    world.book.title = "Streets of Glass and Iron"
+    world.book.save()
+    return "Streets of Glass and Iron"
+
+
+def change_purchase_link(world):
+    link = world.book.purchase_links.get()
+    link.label = "Buy from the corner shop"
+    link.save()
+    return "Buy from the corner shop"
+
+
+def rename_section(world):
+    world.section.name = "Town Hall"
+    world.section.save()
+    return "Town Hall"
+
+
+def rename_tag(world):
+    tag = Tag.objects.get(slug="transport")
+    tag.name = "Transit"
+    tag.save()
+    return "Transit"
+
+
+def tag_article(world):
+    world.other.tags.add("transport")
+    return "Library hours grow"
+
+
+def untag_article(world):
+    world.article.tags.clear()
+    return None
+
+
+def add_correction(world):
+    from articles.models import Correction
+
+    Correction.objects.create(article=world.article, text="An earlier version misdated the vote.")
+    return None  # whether and where notes show is the article template's business
+
+
+CHANGES = [
+    publish_draft,
+    edit_article,
+    unpublish_article,
+    delete_article,
+    rename_author,
+    add_byline,
+    retitle_book,
+    change_purchase_link,
+    rename_section,
+    rename_tag,
+    tag_article,
+    untag_article,
+    add_correction,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+def test_every_change_refreshes_every_page(client, world, change):
+    """After any change no page comes from the cache, and each shows what the database says."""
+    prime(client, world.urls)
+    needle = change(world)
+    shown = []
+    for name, url in world.urls.items():
+        response = client.get(url)
+        assert response.get(STATUS) != "HIT", name
+        assert response.status_code == fresh(client, url).status_code, name
+        if response.status_code == 200:
+            assert response.content == fresh(client, url).content, name
+            if needle and needle in response.content.decode():
+                shown.append(name)
+    if needle:
+        # The change is visible somewhere, so the pages really did change.
+        assert shown, f"{needle!r} appears on no page"
+
+
+@pytest.mark.parametrize(
+    ("change", "pages"),
+    [
+        (publish_draft, ["home", "section", "tag", "author", "other article", "feed"]),
+        (edit_article, ["home", "article", "section", "tag", "author", "other article", "feed"]),
+        (rename_author, ["article", "author"]),
+        (rename_section, ["article", "section"]),
+        (rename_tag, ["article", "tag"]),
+        (tag_article, ["tag"]),
+    ],
+    ids=lambda value: value.__name__ if callable(value) else "",
+)
+def test_the_change_shows_on_the_pages_that_list_it(client, world, change, pages):
+    prime(client, world.urls)
+    needle = change(world)
+    for name in pages:
+        if name not in world.urls:
+            continue  # e.g. feeds before they exist
+        assert needle in client.get(world.urls[name]).content.decode(), name
+
+
+@pytest.mark.parametrize("change", [unpublish_article, delete_article], ids=lambda c: c.__name__)
+def test_a_withdrawn_article_leaves_every_page(client, world, change):
+    prime(client, world.urls)
+    headline = world.article.headline
+    article_url = world.urls["article"]
+    change(world)
+    assert client.get(article_url).status_code == 404
+    for name in ["home", "section", "tag", "author", "other article", "feed"]:
+        if name in world.urls:
+            assert headline not in client.get(world.urls[name]).content.decode(), name
+
+
+def test_a_change_made_outside_signals_is_not_seen_until_a_bump(client, world):
+    """The cache really serves stored pages: the other tests would pass without one."""
+    url = world.urls["article"]
+    client.get(url)
+    Article.objects.filter(pk=world.article.pk).update(headline="Quietly changed")
+    assert "Quietly changed" not in client.get(url).content.decode()
+    cache.content_changed()
+    assert "Quietly changed" in client.get(url).content.decode()
+
+
+def test_bump_waits_for_commit_too(client, world, django_capture_on_commit_callbacks):
+    """A page rendered between a save and its commit must not outlive the commit."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        world.article.headline = "Renamed in a transaction"
+        world.article.save()
+        generation = cache.state_cache().get(cache.GENERATION_KEY)
+    assert callbacks, "no bump was scheduled for the commit"
+    for callback in callbacks:
+        callback()
+    assert cache.state_cache().get(cache.GENERATION_KEY) != generation
+
+
+def test_changes_to_unrelated_models_keep_the_cache(client, world):
+    url = world.urls["home"]
+    client.get(url)
+    UserFactory(username="someone")
+    assert client.get(url)[STATUS] == "HIT"
+
+
+# --- scheduled publication ------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move "now" forward without sleeping; the gate and the cache both read timezone.now."""
+    real_now = timezone.now
+
+    class Clock:
+        offset = timedelta(0)
+
+        def advance(self, **kwargs):
+            self.offset += timedelta(**kwargs)
+
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + clock.offset)
+    return clock
+
+
+def test_a_scheduled_article_appears_at_its_time(client, world, clock):
+    scheduled = ArticleFactory(
+        headline="Harbour festival begins",
+        section=world.section,
+        authors=[world.author],
+        tags=["transport"],
+        published_at=timezone.now() + timedelta(minutes=5),
+    )
+    urls = {name: world.urls[name] for name in ["home", "section", "tag", "author", "feed"]}
+    prime(client, urls)
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    for url in urls.values():
+        assert "Harbour festival begins" not in client.get(url).content.decode()
+
+    clock.advance(minutes=4, seconds=59)
+    assert client.get(urls["home"])[STATUS] == "HIT"
+
+    clock.advance(seconds=2)  # past the publication time; nothing was saved
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response[STATUS] == "MISS", name
+        assert "Harbour festival begins" in response.content.decode(), name
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_the_next_scheduled_article_is_watched_after_the_first(client, world, clock):
+    for minutes, headline in [(5, "First of two"), (10, "Second of two")]:
+        ArticleFactory(
+            headline=headline,
+            section=world.section,
+            authors=[world.author],
+            published_at=timezone.now() + timedelta(minutes=minutes),
+        )
+    home = world.urls["home"]
+    client.get(home)
+    clock.advance(minutes=6)
+    assert "First of two" in client.get(home).content.decode()
+    assert client.get(home)[STATUS] == "HIT"
+    clock.advance(minutes=5)
+    assert "Second of two" in client.get(home).content.decode()
+
+
+def test_no_schedule_means_no_query_per_hit(client, world, django_assert_num_queries):
+    home = world.urls["home"]
+    client.get(home)
+    with django_assert_num_queries(0):
+        assert client.get(home)[STATUS] == "HIT"
