@@ -76,7 +76,7 @@ class EditorialAdminForm(forms.ModelForm):
         if "revoke_links" in self.fields:
             links = PreviewLink.objects.none()
             if self.instance.pk:
-                links = self.instance.preview_links.active()
+                links = self.instance.preview_links.active().select_related("created_by")
             self.fields["revoke_links"].queryset = links
             self.fields["revoke_links"].label_from_instance = _link_label
 
@@ -178,5 +178,8 @@ class EditorialAdminForm(forms.ModelForm):
 
 
 def _link_label(link: PreviewLink) -> str:
+    """A link by when and by whom it was made: its address is not stored, so not shown."""
+    made = date_format(timezone.localtime(link.created_at), "DATETIME_FORMAT")
     expires = date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT")
-    return f"{link.url} (expires {expires})"
+    by = revisions.user_label(link.created_by) if link.created_by_id else "someone"
+    return f"Link made {made} by {by} (expires {expires})"

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Status(models.TextChoices):
@@ -181,6 +182,18 @@ def new_preview_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_preview_token(token: str, secret: str | bytes | None = None) -> str:
+    """The stored form of a preview token: an HMAC keyed with the site's secret.
+
+    As with Django's password-reset tokens, a copy of the database alone does not give
+    anyone a working preview address. ``secret`` defaults to ``SECRET_KEY``; lookups also
+    try ``SECRET_KEY_FALLBACKS``, so rotating the key does not break links at once.
+    """
+    return salted_hmac(
+        "editorial.PreviewLink", token, secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
 class StatusChange(models.Model):
     """One entry in an item's audit trail: who did what to it, when, and why.
 
@@ -247,18 +260,24 @@ class PreviewLinkQuerySet(models.QuerySet):
         """Links that still open their item: not revoked and not expired."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def for_token(self, token: str):
+        """The link a token from an address belongs to, whichever secret it was made with."""
+        secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return self.filter(token_hash__in=[hash_preview_token(token, s) for s in secrets_])
+
 
 class PreviewLink(models.Model):
     """A secret, expiring, revocable address that shows an unpublished item to anyone.
 
     The token is 256 random bits, so the address cannot be guessed; the draft behind it is
-    never cached and never indexed.
+    never cached and never indexed. Only an HMAC of the token is stored: the address is
+    shown once, when the link is made (``issue``), and cannot be read back later.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     content_object = GenericForeignKey("content_type", "object_id")
-    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -281,8 +300,21 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"Preview of {self.content_object}"
 
+    #: The token itself, known only on the object ``issue`` returned.
+    token: str | None = None
+
     def get_absolute_url(self):
+        if not self.token:
+            raise ValueError("A stored preview link does not know its token; only issue() does.")
         return reverse("editorial:preview", kwargs={"token": self.token})
+
+    @classmethod
+    def issue(cls, **fields) -> PreviewLink:
+        """Make a link with a new token; the returned object alone knows the token."""
+        token = new_preview_token()
+        link = cls.objects.create(token_hash=hash_preview_token(token), **fields)
+        link.token = token
+        return link
 
     @property
     def url(self) -> str:

@@ -48,7 +48,7 @@ def _unavailable(request: HttpRequest, *, status: int, reason: str) -> HttpRespo
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     """An item by its preview link: 404 for an unknown address, 410 once it has ended."""
     link = (
-        PreviewLink.objects.select_related("content_type").filter(token=token).first()
+        PreviewLink.objects.select_related("content_type").for_token(token).first()
         if len(token) <= 64
         else None
     )

@@ -478,10 +478,13 @@ def content_restore_revision(*, obj: Model, by: User, version) -> Model:
 
 @transaction.atomic
 def preview_link_create(*, obj: Model, by: User, days: int | None = None) -> PreviewLink:
-    """A secret address showing the item as it is saved, to anyone, until it expires."""
+    """A secret address showing the item as it is saved, to anyone, until it expires.
+
+    The returned link knows its address (``link.url``); nothing stored does, so show it now.
+    """
     _require(permissions.can_share_preview(by, obj), "You may not share previews.")
     days = days or getattr(settings, "PREVIEW_LINK_DAYS", DEFAULT_PREVIEW_DAYS)
-    link = PreviewLink.objects.create(
+    link = PreviewLink.issue(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         created_by=by,

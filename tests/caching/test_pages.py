@@ -118,9 +118,7 @@ def test_shared_previews_are_never_cached(client, world):
     draft = ArticleFactory(
         headline="Unreleased draft", status=Article.Status.DRAFT, published_at=None
     )
-    link = PreviewLink.objects.create(
-        content_object=draft, expires_at=timezone.now() + timedelta(days=1)
-    )
+    link = PreviewLink.issue(content_object=draft, expires_at=timezone.now() + timedelta(days=1))
     url = link.get_absolute_url()
     first = client.get(url)
     assert first.status_code == 200

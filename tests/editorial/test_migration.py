@@ -70,3 +70,30 @@ def test_rows_move_to_the_generic_tables_with_their_ids(old_apps):
     )
     assert ("editorial", "add_previewlink") in editor_perms
     assert ("articles", "add_previewlink") not in editor_perms
+
+
+def test_links_made_before_hashing_keep_working(old_apps):
+    from editorial.models import hash_preview_token
+
+    apps = _migrate([("editorial", "0002_statuschange_imported")] + AFTER)
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Section = apps.get_model("articles", "Section")
+    Article = apps.get_model("articles", "Article")
+    article = Article.objects.create(
+        headline="Ferry strike",
+        slug="ferry-strike",
+        section=Section.objects.create(name="Port", slug="port"),
+    )
+    token = "k" * 43
+    apps.get_model("editorial", "PreviewLink").objects.create(
+        content_type=ContentType.objects.get(app_label="articles", model="article"),
+        object_id=article.pk,
+        token=token,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+
+    new_apps = _migrate([("editorial", "0003_previewlink_token_hash")])
+
+    stored = new_apps.get_model("editorial", "PreviewLink").objects.get()
+    assert stored.token_hash == hash_preview_token(token)
+    assert not hasattr(stored, "token") or stored.token is None

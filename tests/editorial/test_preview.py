@@ -1,5 +1,6 @@
 """Previews: staff see drafts through the real article page; shared links expire and end."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial import services
-from editorial.models import PreviewLink
+from editorial.models import PreviewLink, hash_preview_token
 from tests.articles.workflow_helpers import article_by, change_url, form_data, staff_in
 from tests.factories import ArticleFactory
 
@@ -162,9 +163,14 @@ def test_share_button_creates_a_link_and_shows_it(client, editor, draft):
     response = client.post(change_url(draft), data, follow=True)
 
     link = draft.preview_links.get()
-    messages = [str(m) for m in response.context["messages"]]
-    assert any(link.url in m for m in messages)
-    assert client.get(link.get_absolute_url()).status_code == 200
+    messages = " ".join(str(m) for m in response.context["messages"])
+    shown = re.search(r'href="https?://[^/"]+(/preview/([\w-]+)/)"', messages)
+    assert shown, messages
+    address, token = shown.groups()
+    assert client.get(address).status_code == 200
+    # Shown once, never stored: nothing in the row is the token.
+    assert token not in {str(value) for value in vars(link).values()}
+    assert link.token_hash == hash_preview_token(token)
 
 
 def test_revoking_from_the_change_form(client, editor, draft):
@@ -197,3 +203,20 @@ def test_preview_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(25):
         response = client.get(link.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_stored_links_keep_only_a_keyed_hash(client, editor, draft, settings):
+    link = services.preview_link_create(obj=draft, by=editor)
+    stored = PreviewLink.objects.get(pk=link.pk)
+    assert stored.token is None
+    assert stored.token_hash != link.token
+    assert len(stored.token_hash) == 64
+    # Someone holding a copy of the table cannot make the address from the hash.
+    assert client.get(f"/preview/{stored.token_hash}/").status_code == 404
+    # A rotated secret keeps the link working while the old key is a fallback...
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "n" * 50, [old_key]
+    assert client.get(link.get_absolute_url()).status_code == 200
+    # ...and ends it once the old key is gone.
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(link.get_absolute_url()).status_code == 404
