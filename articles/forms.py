@@ -10,33 +10,12 @@ from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget, get_select2_language
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
-from editorial.forms import EditorialAdminForm
+from editorial.forms import EditorialAdminForm, body_field
 from images.validators import validate_image_file
-from newsroom.sanitize import sanitize_html, validate_markup_limits
 
 from .models import Article, Correction
-
-# What the body editor offers. Every element these produce is in newsroom/sanitize.py's
-# allowlist (tests/test_sanitize.py checks), and the server sanitises whatever is posted.
-BODY_EDITOR_EXTENSIONS = {
-    "Heading": {"levels": [2, 3, 4]},
-    "Bold": True,
-    "Italic": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "Figure": True,
-    "Caption": True,
-    "Image": True,
-    "HardBreak": True,
-    "HorizontalRule": True,
-    "History": True,
-}
 
 
 class CheckedImageField(forms.ImageField):
@@ -170,13 +149,7 @@ class ArticleAdminForm(EditorialAdminForm):
 
     workflow_fields = [*EditorialAdminForm.workflow_fields, "correction_kind", "correction_text"]
 
-    body = ProseEditorFormField(
-        config={"extensions": BODY_EDITOR_EXTENSIONS},
-        sanitize=sanitize_html,
-        validators=[validate_markup_limits],
-        required=False,
-        help_text="Headings, bold and italic, links, lists, quotes and images with captions.",
-    )
+    body = body_field()
     featured_image = CheckedImageField(
         required=False,
         widget=AdminFileWidget,

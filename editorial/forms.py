@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django_prose_editor.fields import ProseEditorFormField
+
+from newsroom.sanitize import sanitize_html, validate_markup_limits
 
 from . import revisions
 from .models import PreviewLink
@@ -30,6 +33,43 @@ SHARE = "_share_preview"
 WORKFLOW_BUTTONS = [SUBMIT, PUBLISH, UNPUBLISH, RETURN, SHARE]
 
 CONCURRENCY_FIELDS = ["seen_version", "acknowledged_version", "keep_mine"]
+
+# What the body editor offers, for every kind of edited content (articles, pages). Every
+# element these produce is in newsroom/sanitize.py's allowlist (tests/newsroom/
+# test_sanitize.py checks), and the server sanitises whatever is posted.
+BODY_EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "History": True,
+}
+
+
+def body_field(**kwargs) -> ProseEditorFormField:
+    """The rich-text body field: one editor and one sanitiser for all edited content.
+
+    A function rather than a shared instance, because each form class needs its own field.
+    """
+    kwargs.setdefault("required", False)
+    kwargs.setdefault(
+        "help_text", "Headings, bold and italic, links, lists, quotes and images with captions."
+    )
+    return ProseEditorFormField(
+        config={"extensions": BODY_EDITOR_EXTENSIONS},
+        sanitize=sanitize_html,
+        validators=[validate_markup_limits],
+        **kwargs,
+    )
 
 
 class EditorialAdminForm(forms.ModelForm):

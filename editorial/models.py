@@ -159,6 +159,25 @@ class EditorialModel(models.Model):
         """What stops this item from going to review or to readers, keyed by form field."""
         return {}
 
+    def slug_problems(self, slug: str) -> list[str]:
+        """Why ``slug`` cannot become this item's address; empty when it is free.
+
+        By default slugs are unique per model. Pages are unique per parent and must not
+        take an address the site's own routes answer (``pages/addresses.py``).
+        """
+        others = type(self)._default_manager.exclude(pk=self.pk).filter(slug=slug)
+        if others.exists():
+            return [f"Another {self._meta.verbose_name} already uses this address."]
+        return []
+
+    def address_dependents(self) -> list[models.Model]:
+        """Items whose public address is built from this one's, as stored now.
+
+        A page's subpages (``/about/masthead/`` under ``/about/``): when this item moves,
+        they move with it, and each of their old addresses must redirect too.
+        """
+        return []
+
     def revision_related(self) -> list[models.Model]:
         """Rows saved with each revision besides this one (bylines, tag links…)."""
         return []

@@ -31,7 +31,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -39,7 +38,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import permissions, revisions
+from . import addresses, permissions, revisions
 from .models import PreviewLink, Status, StatusChange
 
 Action = StatusChange.Action
@@ -201,38 +200,13 @@ def content_save(
     for name in ["status", "published_at", "updated_at", "created_by_id"]:
         setattr(obj, name, getattr(current, name))
     old_url = current.get_absolute_url()
+    dependents = addresses.dependent_addresses(current)
     with _revision(by=by, comment=comment or "Changed."):
         obj.save()
-        _after_move(obj=obj, by=by, old_url=old_url)
+        addresses.after_move(obj=obj, by=by, old_url=old_url)
+        addresses.after_dependents_moved(by=by, dependents=dependents)
         revisions.add_to_revision(obj)
     return obj
-
-
-def _after_move(*, obj: Model, by: User, old_url: str) -> None:
-    """Keep an old address working when an item readers may have seen moves.
-
-    The redirect goes through django.contrib.redirects (served on 404 by its fallback
-    middleware). Redirects that pointed at the old address now point at the new one, so a
-    chain A → B → C becomes A → C and B → C; a redirect away from the new address is dropped
-    (it would loop when an item takes back an earlier address).
-    """
-    new_url = obj.get_absolute_url()
-    if new_url == old_url:
-        return
-    record(
-        obj=obj,
-        by=by,
-        action=Action.SLUG_CHANGED,
-        from_status=obj.status,
-        note=f"{old_url} → {new_url}",
-    )
-    Redirect.objects.filter(site_id=settings.SITE_ID, old_path=new_url).delete()
-    if obj.status not in {Status.PUBLISHED, Status.UNPUBLISHED}:
-        return
-    Redirect.objects.filter(site_id=settings.SITE_ID, new_path=old_url).update(new_path=new_url)
-    Redirect.objects.update_or_create(
-        site_id=settings.SITE_ID, old_path=old_url, defaults={"new_path": new_url}
-    )
 
 
 @transaction.atomic
@@ -245,13 +219,16 @@ def content_change_slug(*, obj: Model, by: User, slug: str) -> Model:
         validate_slug(slug)
     except ValidationError as error:
         raise ValidationError({"slug": error.messages}) from None
-    if type(obj)._default_manager.exclude(pk=obj.pk).filter(slug=slug).exists():
-        raise ValidationError({"slug": [f"Another {_noun(obj)} already uses this address."]})
+    problems = obj.slug_problems(slug)
+    if problems:
+        raise ValidationError({"slug": problems})
     old_url = obj.get_absolute_url()
+    dependents = addresses.dependent_addresses(obj)
     obj.slug = slug
     with _revision(by=by, comment="Changed the address."):
         obj.save(update_fields=["slug", "modified_at", "version"])
-        _after_move(obj=obj, by=by, old_url=old_url)
+        addresses.after_move(obj=obj, by=by, old_url=old_url)
+        addresses.after_dependents_moved(by=by, dependents=dependents)
         revisions.add_to_revision(obj)
     return obj
 

@@ -7,7 +7,7 @@ from django_prose_editor.config import allowlist_from_extensions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.forms import BODY_EDITOR_EXTENSIONS
+from editorial.forms import BODY_EDITOR_EXTENSIONS
 from newsroom.sanitize import ALLOWED_TAGS, sanitize_html
 
 HOSTILE = [
