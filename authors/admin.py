@@ -10,14 +10,15 @@ from .models import Author
 class AuthorAdmin(HttpsURLFieldsMixin, VersionAdmin):
     """Every save is a revision editors can compare and restore (django-reversion)."""
 
-    list_display = ["name", "job_title", "user", "modified_at"]
-    list_filter = [("user", admin.EmptyFieldListFilter)]
+    list_display = ["name", "job_title", "is_staff", "staff_role", "user", "modified_at"]
+    list_filter = ["is_staff", ("user", admin.EmptyFieldListFilter)]
     search_fields = ["name", "job_title", "short_bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "photo", "user"]}),
         ("Biography", {"fields": ["short_bio", "long_bio"]}),
+        ("Masthead", {"fields": ["is_staff", "staff_role", "staff_position"]}),
         (
             "Social profiles",
             {

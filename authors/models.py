@@ -31,6 +31,10 @@ class AuthorQuerySet(models.QuerySet):
         live = Article.objects.live().filter(bylines__author=models.OuterRef("pk"))
         return self.filter(models.Exists(live))
 
+    def staff(self):
+        """Who the masthead lists, in its order: by position, then role, then name."""
+        return self.filter(is_staff=True).order_by("staff_position", "staff_role", "name")
+
 
 class Author(models.Model):
     """A person credited on articles or books. Not a login: guest authors have no account."""
@@ -62,6 +66,22 @@ class Author(models.Model):
     )
     facebook_url = models.URLField("Facebook URL", blank=True)
     website_url = models.URLField("website", blank=True)
+    is_staff = models.BooleanField(
+        "on the masthead",
+        default=False,
+        help_text="Staff are listed on the masthead page, grouped by their masthead role.",
+    )
+    staff_role = models.CharField(
+        "masthead role",
+        max_length=80,
+        blank=True,
+        help_text="The masthead group this person is listed under, e.g. “Editors”.",
+    )
+    staff_position = models.PositiveSmallIntegerField(
+        "masthead order",
+        default=0,
+        help_text="Lower comes first; the first person of a group places the group.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
