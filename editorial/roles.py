@@ -58,6 +58,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "books.*",
         "taggit.*",
         "redirects.*",
+        # Pages (About, Masthead, Contact…) and the tips readers send through them.
+        "pages.add_page",
+        "pages.change_page",
+        "pages.delete_page",
+        "pages.view_page",
+        "pages.change_any_page",
+        "pages.publish_page",
+        "pages.review_page",
+        "pages.view_tip",
     ],
     # Everything, including people and their roles.
     ADMINISTRATOR: ["*"],
@@ -86,9 +95,14 @@ def sync_roles(apps, using: str = "default", roles: dict[str, list[str]] | None 
     Permission = apps.get_model("auth", "Permission")
     every = Permission.objects.using(using).select_related("content_type")
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in every}
+    # An app whose migrations have not run yet has no permissions: its entries wait for
+    # that app's own migration, which calls sync_roles again (pages/0002_roles does).
+    migrated = {name.split(".", 1)[0] for name in by_name}
     for role, wanted in (ROLE_PERMISSIONS if roles is None else roles).items():
         chosen = set()
         for entry in wanted:
+            if entry != "*" and entry.split(".", 1)[0] not in migrated:
+                continue
             if entry == "*":
                 chosen.update(by_name.values())
             elif entry.endswith(".*"):

@@ -15,6 +15,8 @@ from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import to_locale
 
+from pages import sharing as pages_sharing
+
 from . import seo
 from . import structured_data as ld
 
@@ -29,8 +31,9 @@ VIEW_KINDS = {
     "books:detail": "book",
     "books:list": "books",
     "authors:list": "authors",
+    "pages:detail": "webpage",
 }
-OBJECT_KINDS = ("article", "book", "author", "section", "tag")
+OBJECT_KINDS = ("article", "book", "author", "section", "tag", "webpage")
 LIST_KINDS = {"home", "books", "authors", "search"}
 
 
@@ -111,6 +114,8 @@ def _base_title(kind: str, context) -> str:
         return f"{obj.title}: {obj.subtitle}" if obj.subtitle else obj.title
     if kind == "section":
         return obj.name
+    if kind == "webpage":
+        return pages_sharing.title(obj)
     if kind == "tag":
         return f"Tagged “{obj.name}”"
     if kind == "books":
@@ -269,6 +274,8 @@ def _description(kind: str, context) -> str:
         return seo.describe(obj.description or f"The latest {obj.name} from {name}.")
     if kind == "tag":
         return seo.describe(f"Articles tagged “{obj.name}” from {name}.")
+    if kind == "webpage":
+        return pages_sharing.description(obj)
     if kind == "books":
         return f"Books by our writers, published or recommended by {name}."
     if kind == "authors":
@@ -322,6 +329,8 @@ def build_page_meta(context) -> PageMeta:
         _author_meta(meta, obj)
     elif kind == "book":
         _book_meta(meta, obj)
+    elif kind == "webpage":
+        pages_sharing.apply(meta, obj)
     elif kind in {"section", "tag", "books", "authors"} and base_url:
         meta.json_ld = [ld.breadcrumbs([_home_crumb(), (og_title, base_url)])]
     elif kind == "home":

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "books",
     # Where imported records came from (import_wordpress; imports/models.py).
     "imports",
+    # About, Masthead, Contact… and the tip form (pages/). Its URLs come last.
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -219,8 +221,17 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_R
 # Set per deploy (e.g. the git commit) so pages rendered by old code are not served by new.
 PAGE_CACHE_VERSION = os.environ.get("RELEASE", "")
 # Rows of these apps appear on public pages: saving or deleting one starts a new generation.
-PAGE_CACHE_CONTENT_APPS = ["articles", "authors", "books", "taggit", "redirects", "sites"]
-PAGE_CACHE_IGNORED_MODELS: list[str] = []
+PAGE_CACHE_CONTENT_APPS = [
+    "articles",
+    "authors",
+    "books",
+    "pages",
+    "taggit",
+    "redirects",
+    "sites",
+]
+# Tips readers send are never shown on a public page: receiving one invalidates nothing.
+PAGE_CACHE_IGNORED_MODELS: list[str] = ["pages.Tip"]
 # Never cached (besides MEDIA_URL): the admin, previews and the health check.
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz"]
 # The session cookie (SESSION_COOKIE_NAME) means a signed-in editor and always bypasses the
@@ -339,6 +350,25 @@ SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
 # Editorial workflow (articles/services.py): how long a shared preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
+
+# Email (newsroom/email_url.py): EMAIL_URL=smtp://user:password@host:587 (smtp+tls://,
+# smtps://, console://). Without it no mail is sent; tips are still stored and listed.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    from newsroom.email_url import parse_email_url
+
+    globals().update(parse_email_url(EMAIL_URL))
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+
+# The tip form (pages/tips.py): where tips are emailed (comma-separated), where attachments
+# are kept (private: outside MEDIA_ROOT, never served publicly), and the abuse limits.
+TIPS_EMAIL_TO = env_list("TIPS_EMAIL_TO")
+TIPS_ROOT = Path(os.environ.get("TIPS_ROOT", VAR_DIR / "private" / "tips"))
+TIPS_MAX_ATTACHMENT_BYTES = int(os.environ.get("TIPS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+TIPS_MAX_MESSAGE_CHARS = int(os.environ.get("TIPS_MAX_MESSAGE_CHARS", 20_000))
+TIPS_RATE_LIMIT = int(os.environ.get("TIPS_RATE_LIMIT", 5))  # tips per address…
+TIPS_RATE_WINDOW_SECONDS = int(os.environ.get("TIPS_RATE_WINDOW_SECONDS", 3600))  # …per window
 
 LOGIN_URL = "admin:login"
 # Where sign-in lands when no (acceptable) "next" was given: the admin, where staff work.

@@ -12,6 +12,7 @@ from articles.sitemaps import (
 from authors.sitemaps import AuthorSitemap
 from books.sitemaps import BookSitemap
 from newsroom import health, sitemaps
+from pages.sitemaps import PageSitemap
 
 # One sitemap per kind of page, in the index's order; each app owns its classes.
 SITEMAPS = {
@@ -21,6 +22,7 @@ SITEMAPS = {
     "authors": AuthorSitemap,
     "tags": TagSitemap,
     "books": BookSitemap,
+    "webpages": PageSitemap,
 }
 
 urlpatterns = [
@@ -59,6 +61,10 @@ if (settings.DEBUG or settings.SERVE_MEDIA) and settings.MEDIA_URL.startswith("/
             {"document_root": settings.MEDIA_ROOT},
         )
     ]
+
+# Pages (About, Masthead, Contact…) answer every address nothing above does, so they come
+# last; pages/addresses.py refuses page addresses that these routes already answer.
+urlpatterns += [path("", include("pages.urls"))]
 
 # Error pages in the site's design (newsroom/views.py).
 handler400 = "newsroom.views.bad_request"

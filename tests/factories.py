@@ -105,3 +105,15 @@ class BookFactory(factory.django.DjangoModelFactory):
             PurchaseLink.objects.create(
                 book=self, label="Buy from the publisher", url="https://shop.example.org/b"
             )
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A live top-level page (pages/models.py)."""
+
+    class Meta:
+        model = "pages.Page"
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    body = "<p>What this page says.</p>"
+    status = "published"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))

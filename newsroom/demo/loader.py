@@ -33,9 +33,11 @@ from articles.models import Article, Byline, Section
 from authors.models import Author
 from books.models import Book, PurchaseLink
 from editorial import revisions
+from pages.models import Page, Tip
 
 from .books import BOOKS, BookSpec
 from .images import article_picture, book_cover
+from .pages import PAGES, STAFF, PageSpec
 from .people import AUTHORS, USERS, AuthorSpec, UserSpec
 from .stories import ARTICLES, SECTIONS, ArticleSpec, SectionSpec
 
@@ -95,6 +97,10 @@ def demo_clear() -> Counter:
     users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
     # Children before parents: bylines protect authors, articles protect sections.
     querysets = {
+        "tips": Tip.objects.all(),
+        # Subpages before the pages they sit under (parents are protected).
+        "subpages": Page.objects.filter(parent__isnull=False),
+        "pages": Page.objects.all(),
         "articles": Article.objects.all(),
         "sections": Section.objects.all(),
         "books": Book.objects.all(),
@@ -110,7 +116,7 @@ def demo_clear() -> Counter:
         queryset.delete()
     # By content type, so this works whether or not a model is registered with reversion.
     content_types = ContentType.objects.get_for_models(
-        Article, Byline, Section, TaggedItem, Author, Book, PurchaseLink
+        Article, Byline, Section, TaggedItem, Author, Book, PurchaseLink, Page
     ).values()
     Version.objects.filter(content_type__in=content_types).delete()
     Revision.objects.filter(version__isnull=True).delete()
@@ -156,6 +162,13 @@ class _Loader:
             self._article(article_spec, index)
         for book_spec in BOOKS:
             self._book(book_spec)
+        for key, (role, position) in STAFF.items():
+            Author.objects.filter(pk=self.authors[key].pk).update(
+                is_staff=True, staff_role=role, staff_position=position
+            )
+        pages: dict[str, Page] = {}
+        for page_spec in PAGES:
+            pages[page_spec.slug] = self._page(page_spec, pages.get(page_spec.parent))
         self.report.created["tags"] = Tag.objects.count() - tags_before
 
     def _store(self, file_field, name: str, content: bytes) -> None:
@@ -221,6 +234,34 @@ class _Loader:
         author.full_clean()
         author.save()
         return author
+
+    def _page(self, spec: PageSpec, parent: Page | None) -> Page:
+        """A published page (or the one already at that address, left as it is)."""
+        existing = Page.objects.filter(parent=parent, slug=spec.slug).first()
+        if existing is not None:
+            return existing
+        site = settings.SITE_NAME
+        page = Page(
+            title=spec.title,
+            slug=spec.slug,
+            parent=parent,
+            body=spec.body.format(site=site),
+            seo_description=spec.seo_description.format(site=site),
+            placement=spec.placement,
+            position=spec.position,
+            shows_staff=spec.shows_staff,
+            has_tip_form=spec.has_tip_form,
+            status=Page.Status.PUBLISHED,
+            published_at=self.now - timedelta(days=60),
+            created_by=self.users.get("editor"),
+        )
+        page.full_clean()
+        with create_revision():
+            set_user(self.users.get("editor"))
+            set_comment("Demo page.")
+            page.save()
+        self.report.created["pages"] += 1
+        return page
 
     def _published_at(self, spec: ArticleSpec, index: int):
         if spec.days_ago is None:

@@ -1,0 +1,28 @@
+"""The links to pages placed in the main navigation and the footer.
+
+Both lists come from one query, kept as a fragment for the content generation
+(caching/fragments.py), so every public page pays at most that one query for them.
+"""
+
+from django import template
+
+from caching import fragments
+
+from ..models import Page
+
+register = template.Library()
+
+
+def _placed_pages() -> dict[str, list[tuple[str, str]]]:
+    placed: dict[str, list[tuple[str, str]]] = {"navigation": [], "footer": []}
+    live = Page.objects.live().with_ancestors().exclude(placement="")
+    for page in live.order_by("position", "title"):
+        placed[page.placement].append((page.title, page.get_absolute_url()))
+    return placed
+
+
+@register.simple_tag(takes_context=True)
+def placed_pages(context, placement: str) -> list[tuple[str, str]]:
+    """``(title, url)`` of the live pages in ``placement`` ("navigation" or "footer")."""
+    placed = fragments.get_or_build(context.get("request"), "placed-pages", (), _placed_pages)
+    return placed.get(placement, [])

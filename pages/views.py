@@ -1,0 +1,103 @@
+"""The public page, its tip form, and the staff preview of a page.
+
+Pages are served by the catch-all pattern at the end of ``newsroom/urls.py``: everything
+the site's own routes did not answer is looked up as a page address (one query), through
+the public gate (``Page.objects.live()``). The tip form posts to the page's own address.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from authors.models import Author
+from editorial.previews import make_private
+from newsroom.security import client_ip
+
+from . import tips
+from .forms import TipForm
+from .models import MAX_DEPTH, Page
+
+TEMPLATE = "pages/page_detail.html"
+
+
+def staff_groups() -> list[tuple[str, list[Author]]]:
+    """The masthead: staff grouped by role, groups in the order of their first member."""
+    groups: dict[str, list[Author]] = {}
+    for author in Author.objects.staff().only(
+        "name", "slug", "job_title", "staff_role", "staff_position"
+    ):
+        groups.setdefault(author.staff_role or "Staff", []).append(author)
+    return list(groups.items())
+
+
+def _context(page: Page, **extra) -> dict:
+    context = {"webpage": page, "ancestors": page.ancestors()}
+    if page.shows_staff:
+        context["staff_groups"] = staff_groups()
+    if page.has_tip_form:
+        context.setdefault("tip_form", TipForm())
+    context.update(extra)
+    return context
+
+
+# The tip form is on cached public pages, which cannot carry a per-reader CSRF token. The
+# form acts under nobody's authority (no session, no account), so a forged post can do no
+# more than a direct one; abuse is met by the honeypot, the rate limit and the size limits.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def page_detail(request, path: str):
+    if len(path) > 400 or path.count("/") >= MAX_DEPTH:
+        raise Http404("No such page.")
+    page = get_object_or_404(Page.objects.live().with_ancestors().at_path(path))
+    if request.method == "POST":
+        return never_cache(_receive_tip)(request, page)
+    context = _context(page, tip_sent=request.GET.get("sent") == "1" and page.has_tip_form)
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _receive_tip(request, page: Page):
+    """Store a tip sent from ``page``; each refusal says why, with the form kept filled in."""
+    if not page.has_tip_form:
+        raise Http404("This page has no form.")
+    form = TipForm(request.POST, request.FILES)
+    address = client_ip(request)
+    status = 400
+    if form.is_spam:
+        form.add_error(
+            None,
+            "Your message was not sent: the field “Leave this empty” was filled in, which "
+            "only automated senders do. Empty it and send again.",
+        )
+    elif tips.rate_limited(address):
+        status = 429
+        form.add_error(
+            None,
+            "Your message was not sent: too many messages came from your connection in the "
+            "last hour. Please try again later, or write to us by email.",
+        )
+    elif form.is_valid():
+        data = form.cleaned_data
+        tips.count_submission(address)
+        tips.tip_submit(
+            page=page,
+            name=data["name"],
+            email=data["email"],
+            message=data["message"],
+            attachment=data.get("attachment"),
+        )
+        return HttpResponseRedirect(f"{page.get_absolute_url()}?sent=1#tip-form")
+    return TemplateResponse(request, TEMPLATE, _context(page, tip_form=form), status=status)
+
+
+def render_page_preview(request, page: Page, *, link=None):
+    """The preview of any page (``Page.preview_renderer``); the caller checked who may see it."""
+    page = get_object_or_404(Page.objects.with_ancestors(), pk=page.pk)
+    context = _context(page, is_preview=True, preview_link=link, noindex=True)
+    response = TemplateResponse(request, TEMPLATE, context)
+    response.render()
+    return make_private(response)

@@ -1,0 +1,173 @@
+"""The tip form: stored before anything else, emailed when a mail server answers, never
+lost or turned into an error page when it does not; honeypot, rate limit, size and type."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pages.models import Tip
+from pages.storage import tip_storage
+from tests.factories import image_file
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def send(client, django_capture_on_commit_callbacks):
+    """Post the tip form as a reader; mail goes out as it would after the commit."""
+
+    def post(page, **data):
+        data.setdefault("message", "The council minutes were changed after the vote.")
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(page.get_absolute_url(), data)
+
+    return post
+
+
+def test_tip_is_stored_and_emailed_when_smtp_is_up(send, contact_page, smtp_server):
+    response = send(contact_page, name="Sam", email="sam@example.org")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?sent=1#tip-form")
+    tip = Tip.objects.get()
+    assert tip.name == "Sam" and tip.page == contact_page
+    assert tip.emailed_at is not None and tip.email_error == ""
+    [mail] = smtp_server.messages
+    assert mail.envelope_to == ["tips@newsroom.test"]
+    assert "council minutes" in mail.get_payload(decode=True).decode()
+    assert mail["Reply-To"] == "sam@example.org"
+
+
+def test_tip_is_kept_when_smtp_is_down_and_the_reader_sees_no_error(
+    client, send, contact_page, smtp_down
+):
+    response = send(contact_page)
+    assert response.status_code == 302  # never a 500
+    tip = Tip.objects.get()
+    assert tip.emailed_at is None
+    assert "refused" in tip.email_error.lower() or tip.email_error
+    thanks = client.get(response["Location"])
+    assert "Your message reached us" in thanks.content.decode()
+
+
+def test_no_mail_without_email_url(client, send, contact_page, settings):
+    settings.EMAIL_URL = ""
+    settings.TIPS_EMAIL_TO = ["tips@newsroom.test"]
+    assert send(contact_page).status_code == 302
+    assert Tip.objects.get().emailed_at is None
+
+
+def test_name_and_email_are_optional_but_the_message_is_not(client, send, contact_page):
+    response = send(contact_page, message="   ")
+    assert response.status_code == 400
+    assert "Write a message" in response.content.decode()
+    assert not Tip.objects.exists()
+
+
+def test_honeypot_refuses_with_a_clear_error(client, send, contact_page):
+    response = send(contact_page, website="http://spam.example")
+    assert response.status_code == 400
+    assert "Leave this empty" in response.content.decode()
+    assert not Tip.objects.exists()
+
+
+def test_rate_limit_per_address(client, send, contact_page, settings):
+    settings.TIPS_RATE_LIMIT = 2
+    assert send(contact_page).status_code == 302
+    assert send(contact_page).status_code == 302
+    response = send(contact_page)
+    assert response.status_code == 429
+    assert "too many messages" in response.content.decode()
+    assert Tip.objects.count() == 2
+    other = client.post(
+        contact_page.get_absolute_url(), {"message": "hello"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 302
+
+
+def test_attachment_too_large(client, send, contact_page, settings):
+    settings.TIPS_MAX_ATTACHMENT_BYTES = 100
+    upload = SimpleUploadedFile("doc.pdf", PDF * 10, content_type="application/pdf")
+    response = send(contact_page, attachment=upload)
+    assert response.status_code == 400
+    assert "the limit is 100" in response.content.decode()
+    assert not Tip.objects.exists()
+
+
+def test_attachment_must_be_an_image_or_pdf(client, send, contact_page):
+    upload = SimpleUploadedFile(
+        "notes.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    response = send(contact_page, attachment=upload)
+    assert response.status_code == 400
+    assert "PDF files only" in response.content.decode()
+
+
+def test_attachment_is_stored_privately(client, send, contact_page, settings, editor):
+    photo = image_file("leak.jpg", size=(40, 30))
+    upload = SimpleUploadedFile("leak.jpg", photo.read(), content_type="image/jpeg")
+    assert send(contact_page, attachment=upload).status_code == 302
+    tip = Tip.objects.get()
+    assert tip.attachment_name == "leak.jpg"
+    stored = tip_storage().path(tip.attachment.name)
+    assert str(settings.TIPS_ROOT) in stored
+    assert not stored.startswith(str(settings.MEDIA_ROOT))
+    assert "leak" not in tip.attachment.name  # a random name, not the sender's
+    with pytest.raises(ValueError):
+        tip.attachment.url  # noqa: B018 — no public address at all
+    # Editors download it through the admin; the public cannot.
+    url = f"/admin/pages/tip/{tip.pk}/attachment/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_a_page_without_the_form_takes_no_posts(client, page):
+    assert client.post(page.get_absolute_url(), {"message": "x"}).status_code == 404
+
+
+def test_editor_sees_tips_and_marks_them_read_and_archived(client, send, contact_page, editor):
+    send(contact_page)
+    tip = Tip.objects.get()
+    client.force_login(editor)
+    listing = client.get("/admin/pages/tip/")
+    assert listing.status_code == 200 and "council minutes" in listing.content.decode()
+    assert client.get(f"/admin/pages/tip/{tip.pk}/change/").status_code == 200
+    tip.refresh_from_db()
+    assert tip.is_read
+    client.post(
+        "/admin/pages/tip/",
+        {"action": "archive", "_selected_action": [tip.pk], "archived_at__isempty": "1"},
+    )
+    tip.refresh_from_db()
+    assert tip.is_archived
+    assert "council minutes" not in client.get("/admin/pages/tip/").content.decode()
+
+
+def test_contributors_cannot_read_tips(client, send, contact_page, contributor):
+    send(contact_page)
+    client.force_login(contributor)
+    assert client.get("/admin/pages/tip/").status_code == 403
+
+
+def test_email_url_parsing():
+    from newsroom.email_url import parse_email_url
+
+    parsed = parse_email_url("smtp+tls://user%40x:p%2Fw@mail.example:2525")
+    assert parsed["EMAIL_HOST"] == "mail.example" and parsed["EMAIL_PORT"] == 2525
+    assert parsed["EMAIL_HOST_USER"] == "user@x" and parsed["EMAIL_HOST_PASSWORD"] == "p/w"
+    assert parsed["EMAIL_USE_TLS"] and not parsed["EMAIL_USE_SSL"]
+    assert parse_email_url("smtps://h")["EMAIL_PORT"] == 465
+    assert parse_email_url("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+def test_bad_email_url_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom.email_url import parse_email_url
+
+    with pytest.raises(ImproperlyConfigured):
+        parse_email_url("http://mail.example")
