@@ -25,7 +25,7 @@ def _first_segments(patterns, prefix: str = "") -> set[str]:
             found |= _first_segments(pattern.url_patterns, route)
             continue
         if isinstance(pattern, URLPattern):
-            if getattr(pattern, "name", None) == "detail" and route.startswith("<path:"):
+            if getattr(pattern, "name", None) == "detail" and route.startswith("<pagepath:"):
                 continue  # the pages' own catch-all
             first = route.split("/", 1)[0]
             if first and "<" not in first and "(" not in first and "\\" not in first:

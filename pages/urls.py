@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import converters, views
+
+register_converter(converters.PagePathConverter, "pagepath")
 
 app_name = "pages"
 
 urlpatterns = [
-    # Included last in newsroom/urls.py: every address the site's routes do not answer.
-    path("<path:path>/", views.page_detail, name="detail"),
+    # Included last in newsroom/urls.py: every page address the site's routes do not answer.
+    path("<pagepath:path>/", views.page_detail, name="detail"),
 ]

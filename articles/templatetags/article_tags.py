@@ -18,13 +18,15 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, Byline, Section
 from caching import fragments
+from pages.templatetags.page_tags import placed_pages_for
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def section_nav(context):
-    """The site navigation: home, every section in order, Our Books.
+    """The site navigation: home, every section in order, Our Books, then the pages placed
+    in the navigation (pages/).
 
     Rendered once per content generation for each page it can mark as current (a section,
     the home page, the books page) and once for all other pages.
@@ -38,7 +40,12 @@ def section_nav(context):
         "nav",
         (current,),
         lambda: render_to_string(
-            "includes/_section_nav.html", {"sections": sections, "current_path": current}
+            "includes/_section_nav.html",
+            {
+                "sections": sections,
+                "current_path": current,
+                "nav_pages": placed_pages_for(request, "navigation"),
+            },
         ),
     )
     return mark_safe(html)  # rendered (and escaped) by the template

@@ -21,8 +21,20 @@ def _placed_pages() -> dict[str, list[tuple[str, str]]]:
     return placed
 
 
+def placed_pages_for(request, placement: str) -> list[tuple[str, str]]:
+    """``(title, url)`` of the live pages in ``placement`` ("navigation" or "footer").
+
+    Kept on the request too, so the navigation and the footer of one page share the one
+    query even when fragments are not cached.
+    """
+    placed = getattr(request, "_placed_pages", None)
+    if placed is None:
+        placed = fragments.get_or_build(request, "placed-pages", (), _placed_pages)
+        if request is not None:
+            request._placed_pages = placed
+    return placed.get(placement, [])
+
+
 @register.simple_tag(takes_context=True)
 def placed_pages(context, placement: str) -> list[tuple[str, str]]:
-    """``(title, url)`` of the live pages in ``placement`` ("navigation" or "footer")."""
-    placed = fragments.get_or_build(context.get("request"), "placed-pages", (), _placed_pages)
-    return placed.get(placement, [])
+    return placed_pages_for(context.get("request"), placement)

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, BookFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BookFactory,
+    PageFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +78,7 @@ def content():
 
 
 def test_index_lists_every_sitemap_with_lastmod(client, content):
+    PageFactory(slug="about")  # pages/: the site's own pages have their sitemap too
     root = get_xml(client, reverse("sitemap"))
     entries = {
         item.findtext("sm:loc", namespaces=NS): item.findtext("sm:lastmod", namespaces=NS)
@@ -79,7 +86,7 @@ def test_index_lists_every_sitemap_with_lastmod(client, content):
     }
     expected = {
         SITE + reverse("sitemap-section", kwargs={"section": name})
-        for name in ["pages", "articles", "sections", "authors", "tags", "books"]
+        for name in ["pages", "articles", "sections", "authors", "tags", "books", "webpages"]
     }
     assert set(entries) == expected
     for location, lastmod in entries.items():
@@ -121,7 +128,7 @@ def test_fixed_pages(client, content):
 def test_nothing_hidden_leaks_into_any_sitemap(client, content):
     body = b"".join(
         client.get(reverse("sitemap-section", kwargs={"section": name})).content
-        for name in ["pages", "articles", "sections", "authors", "tags", "books"]
+        for name in ["pages", "articles", "sections", "authors", "tags", "books", "webpages"]
     )
     for article in content["hidden"]:
         assert article.slug.encode() not in body
@@ -175,7 +182,7 @@ def test_robots_txt(client):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/sitemap.xml", 11),  # per sitemap: a count for its pages and its latest lastmod
+        ("/sitemap.xml", 13),  # per sitemap: a count for its pages and its latest lastmod
         ("/sitemaps/articles.xml", 2),
         ("/sitemaps/sections.xml", 2),
         ("/sitemaps/authors.xml", 2),

@@ -137,3 +137,8 @@ def test_change_slug_refuses_a_site_route(page, editor):
     with pytest.raises(ValidationError) as error:
         services.content_change_slug(obj=page, by=editor, slug="search")
     assert "belongs to the site itself" in str(error.value)
+
+
+def test_addresses_that_cannot_be_pages_are_not_redirected_to_a_slash(client):
+    assert client.get("/favicon.ico").status_code == 404
+    assert client.get("/wp-login.php").status_code == 404
