@@ -26,6 +26,7 @@ from newsroom.demo.books import isbn13
 from newsroom.demo.images import MOTIFS, PALETTES, article_picture
 from newsroom.demo.loader import DEMO_USERNAMES, DEV_PASSWORD
 from newsroom.sanitize import sanitize_html
+from pages.models import Page
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,8 +254,13 @@ def test_reset_reloads_without_duplicates(
     assert "Deleted:" in output
     assert content_counts() == before
     assert not Article.objects.filter(slug__regex=r"-\d+$").exists()
-    assert Version.objects.count() == Byline.objects.count() + Article.objects.count() + sum(
-        article.tags.count() for article in Article.objects.all()
+    # One version per article, byline, tag link and page (pages/: the demo's pages).
+    assert (
+        Version.objects.count()
+        == Byline.objects.count()
+        + Article.objects.count()
+        + sum(article.tags.count() for article in Article.objects.all())
+        + Page.objects.count()
     )
     # The old images went with the old rows; only the new set remains.
     after_images = media_files(settings)
