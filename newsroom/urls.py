@@ -40,6 +40,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
+    path("healthz/ready", health.ready, name="healthz-ready"),
     path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]

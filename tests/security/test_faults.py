@@ -170,10 +170,15 @@ def test_files_are_kept_when_the_database_cannot_say(settings):
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok"},
+        "degraded": [],
+    }
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
+    assert client.get("/healthz/ready").status_code == 200
 
 
 def test_healthz_reports_a_database_failure(client):
@@ -194,12 +199,19 @@ def test_healthz_reports_a_database_failure(client):
     ],
     ids=["cache-raises", "cache-forgets"],
 )
-def test_healthz_reports_a_cache_failure(client, patch):
+def test_healthz_reports_a_cache_failure_as_degraded_not_down(client, patch):
+    """Pages still render from the database without the cache: stay in rotation (issue 21)."""
     with mock.patch(**patch):
         response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["checks"]["database"] == "ok"
-    assert response.json()["checks"]["cache"].startswith("error")
+        ready = client.get("/healthz/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["degraded"] == ["cache"]
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["cache"].startswith("error")
+    assert ready.status_code == 503  # the strict readiness detail says so
+    assert ready.json()["degraded"] == ["cache"]
 
 
 def test_healthz_is_exempt_from_the_https_redirect(client, settings):
