@@ -177,7 +177,18 @@ def test_publish_needs_alt_text_when_there_is_a_featured_image(editor, contribut
     assert article.status == Status.DRAFT
 
 
-@pytest.mark.parametrize("alt", ["IMG_2041.JPG", "DSC-0042", "12345", "photo"])
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "IMG_2041.JPG",
+        "DSC-0042",
+        "12345",
+        "photo",
+        "29440323458_e31a08e3ad_b",  # a Flickr file name (issue 18)
+        "20240612_142233",
+        "3f2b9c1e-8d4a-4b7e-9a51-0c6d2e7f1a90",
+    ],
+)
 def test_publish_refuses_alt_text_that_describes_nothing(editor, contributor, alt):
     article = article_by(
         contributor, featured_image=image_file("bridge.jpg"), featured_image_alt=alt
@@ -186,6 +197,18 @@ def test_publish_refuses_alt_text_that_describes_nothing(editor, contributor, al
         services.content_publish(obj=article, by=editor)
     message = refused.value.message_dict["featured_image_alt"][0]
     assert "Describe" in message or "describe" in message or "Say what it shows" in message
+
+
+@pytest.mark.parametrize(
+    "alt", ["A ferry leaving the harbour at dawn", "The M-25 motorway near junction 10"]
+)
+def test_publish_accepts_alt_text_written_by_a_person(editor, contributor, alt):
+    article = article_by(
+        contributor, featured_image=image_file("bridge.jpg"), featured_image_alt=alt
+    )
+    services.content_publish(obj=article, by=editor)
+    article.refresh_from_db()
+    assert article.is_live
 
 
 def test_publish_needs_a_byline(editor):
