@@ -328,7 +328,8 @@ TAGGIT_CASE_INSENSITIVE = True
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", 12))
 RECENT_ARTICLES_COUNT = int(os.environ.get("RECENT_ARTICLES_COUNT", 5))
 
-# Reach: share cards, structured data, feeds and search (newsroom/seo.py, articles/feeds.py,
+# Reach: share cards, structured data, feeds and search (newsroom/seo.py, newsroom/page_meta.py
+# and each app's structured_data.py, articles/feeds.py,
 # articles/search.py). Images are paths under STATIC_URL.
 SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.png")
 SITE_SHARE_IMAGE = os.environ.get("SITE_SHARE_IMAGE", "img/share.png")
