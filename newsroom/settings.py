@@ -338,7 +338,7 @@ FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
 FEED_ITEMS = int(os.environ.get("FEED_ITEMS", 30))
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
-# Editorial workflow (articles/services.py): how long a shared preview link works.
+# Editorial workflow (editorial/preview_links.py): how long a shared preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
 
 LOGIN_URL = "admin:login"
