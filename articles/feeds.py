@@ -28,6 +28,7 @@ from authors.models import Author
 from newsroom import seo
 
 from .models import Article, Byline, Section
+from .sharing import article_description, article_image, article_modified_at, unique_authors
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 IMAGE_SIZE_CACHE_SECONDS = 60 * 60 * 24 * 7
@@ -198,7 +199,7 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return escape(seo.article_description(item))
+        return escape(article_description(item))
 
     def item_link(self, item):
         return seo.absolute_url(item.get_absolute_url())
@@ -216,7 +217,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return seo.article_modified_at(item)
+        return article_modified_at(item)
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
@@ -232,11 +233,11 @@ class LatestArticlesFeed(Feed):
         ]
 
     def item_extra_kwargs(self, item):
-        image = seo.article_image(item)
+        image = article_image(item)
         return {
             "authors": [
                 {"name": author.name, "url": seo.absolute_url(author.get_absolute_url())}
-                for author in seo.unique_authors(item)
+                for author in unique_authors(item)
             ],
             "content": absolutize_html(item.body) if settings.FEED_FULL_CONTENT else "",
             "image": (

@@ -46,6 +46,14 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
+    def meta_title(self) -> str:
+        return self.name
+
+    def share_meta(self):
+        from .structured_data import section_share_meta
+
+        return section_share_meta(self)
+
 
 class ArticleQuerySet(EditorialQuerySet):
     def for_listing(self):
@@ -192,6 +200,16 @@ class Article(EditorialModel):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    # --- what the page tells machines (newsroom/page_meta.py asks) --------------------
+
+    def meta_title(self) -> str:
+        return self.seo_title or self.headline
+
+    def share_meta(self):
+        from .structured_data import article_share_meta
+
+        return article_share_meta(self)
 
     # --- editorial hooks ---------------------------------------------------------------
 

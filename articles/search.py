@@ -34,6 +34,7 @@ from taggit.models import TaggedItem
 from newsroom import seo
 
 from .models import Article, Byline
+from .sharing import article_description
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 20
@@ -264,7 +265,7 @@ def attach_snippets(articles: Iterable[Article], query: str) -> None:
             headline = mark_terms(article.headline, terms)
             snippet = mark_terms(_window(seo.plain_text(article.body), terms), terms)
         if not snippet.replace(START_SEL, "").replace(STOP_SEL, "").strip():
-            snippet = mark_terms(seo.article_description(article), terms)
+            snippet = mark_terms(article_description(article), terms)
         article.search_headline = render_marked(seo.xml_text(headline))
         article.search_snippet = render_marked(seo.xml_text(snippet))
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from newsroom.page_meta import tag_url
 from newsroom.sitemaps import SiteUrlSitemap, latest
 
 from .models import Article, Section
+from .tag_slugs import tag_url
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap

@@ -89,6 +89,15 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
 
+    # What the page tells machines (newsroom/page_meta.py asks; authors/structured_data.py).
+    def meta_title(self) -> str:
+        return self.name
+
+    def share_meta(self):
+        from .structured_data import author_share_meta
+
+        return author_share_meta(self)
+
     def clean(self):
         self.x_handle = self.x_handle.strip().lstrip("@")
         self.bluesky_handle = self.bluesky_handle.strip().lstrip("@").lower()

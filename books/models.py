@@ -83,6 +83,15 @@ class Book(models.Model):
     def get_absolute_url(self):
         return reverse("books:detail", kwargs={"slug": self.slug})
 
+    # What the page tells machines (newsroom/page_meta.py asks; books/structured_data.py).
+    def meta_title(self) -> str:
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    def share_meta(self):
+        from .structured_data import book_share_meta
+
+        return book_share_meta(self)
+
     @property
     def cover_alt(self) -> str:
         return f"Cover of {self.title}"

@@ -328,7 +328,8 @@ TAGGIT_CASE_INSENSITIVE = True
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", 12))
 RECENT_ARTICLES_COUNT = int(os.environ.get("RECENT_ARTICLES_COUNT", 5))
 
-# Reach: share cards, structured data, feeds and search (newsroom/seo.py, articles/feeds.py,
+# Reach: share cards, structured data, feeds and search (newsroom/seo.py, newsroom/page_meta.py
+# and each app's structured_data.py, articles/feeds.py,
 # articles/search.py). Images are paths under STATIC_URL.
 SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.png")
 SITE_SHARE_IMAGE = os.environ.get("SITE_SHARE_IMAGE", "img/share.png")
@@ -337,7 +338,7 @@ FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
 FEED_ITEMS = int(os.environ.get("FEED_ITEMS", 30))
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
-# Editorial workflow (articles/services.py): how long a shared preview link works.
+# Editorial workflow (editorial/preview_links.py): how long a shared preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
 
 LOGIN_URL = "admin:login"

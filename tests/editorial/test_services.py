@@ -10,7 +10,7 @@ from reversion.models import Version
 
 from articles import services as article_services
 from articles.models import Article, Correction
-from editorial import services
+from editorial import preview_links, services
 from editorial.models import StatusChange
 from tests.articles.workflow_helpers import article_by
 from tests.factories import ArticleFactory, image_file
@@ -359,11 +359,11 @@ def test_correction_needs_text(editor):
 
 
 def test_preview_link_expires_after_seven_days_by_default(editor, draft):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     assert timedelta(days=6, hours=23) < link.expires_at - timezone.now() <= timedelta(days=7)
     assert link.is_active
     assert len(link.token) >= 40
-    services.preview_link_revoke(link=link, by=editor)
+    preview_links.preview_link_revoke(link=link, by=editor)
     link.refresh_from_db()
     assert not link.is_active
     actions = list(draft.status_changes.values_list("action", flat=True))
@@ -372,7 +372,7 @@ def test_preview_link_expires_after_seven_days_by_default(editor, draft):
 
 def test_contributor_may_not_share_previews(contributor, draft):
     with pytest.raises(PermissionDenied):
-        services.preview_link_create(obj=draft, by=contributor)
+        preview_links.preview_link_create(obj=draft, by=contributor)
 
 
 def test_the_system_user_acts_where_no_person_does_and_cannot_sign_in(editor):

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import sharing
 from articles.models import Article
 from newsroom import page_meta, seo, structured_data
 from tests.factories import (
@@ -181,7 +182,7 @@ def test_modified_time_is_never_before_publication():
     saved_earlier = SimpleNamespace(
         published_at=published, updated_at=None, modified_at=published - timedelta(days=1)
     )
-    assert seo.article_modified_at(saved_earlier) == published
+    assert sharing.article_modified_at(saved_earlier) == published
 
 
 def test_description_falls_back_to_the_opening_of_the_body(client):
@@ -252,7 +253,7 @@ def test_share_image_without_a_rendition_uses_the_upload(article):
         featured_image_height=900,
         featured_image_alt="A river",
     )
-    image = seo.article_image(stand_in)
+    image = sharing.article_image(stand_in)
     assert image.url == SITE + article.featured_image.url
     assert (image.width, image.height, image.alt) == (1600, 900, "A river")
     assert image.mime_type == "image/jpeg"
