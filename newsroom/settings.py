@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "books",
     # Where imported records came from (import_wordpress; imports/models.py).
     "imports",
+    # Background tasks (images/tasks.py): Django's task API and its database queue. Listed
+    # after newsroom/, whose db_worker (newsroom/management/commands/db_worker.py) wraps the
+    # library's so the worker survives a lost database connection.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +326,20 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # imagekit's file names, worked out once per spec and image instead of on every request.
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "images.storage.remembered_source_name_as_path"
+
+# Background tasks (django-tasks): slow work such as image renditions leaves the request and
+# runs in `manage.py db_worker` (started by `make run` and `make serve`, docs/deploy.md).
+# TASKS_BACKEND=immediate runs each task at once in the process that enqueued it (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }[TASKS_BACKEND]
+    }
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 
