@@ -93,6 +93,9 @@ class Article(EditorialModel):
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # featured_image, pages show a placeholder of the same size.
+    featured_image_rendered = models.CharField(max_length=255, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "alt text",
         max_length=300,

@@ -47,6 +47,9 @@ class Author(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # photo, pages show a placeholder of the same size.
+    photo_rendered = models.CharField(max_length=255, blank=True, editable=False)
     short_bio = models.CharField(
         max_length=300, blank=True, help_text="One or two sentences, shown under articles."
     )

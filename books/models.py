@@ -48,6 +48,9 @@ class Book(models.Model):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # cover, pages show a placeholder of the same size.
+    cover_rendered = models.CharField(max_length=255, blank=True, editable=False)
     description = models.TextField(blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -320,9 +320,17 @@ RICH_TEXT_MAX_ELEMENTS = int(os.environ.get("RICH_TEXT_MAX_ELEMENTS", 20_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# imagekit: renditions are generated when the source is saved and their URLs are computed
-# without touching storage on each request ("optimistic").
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# imagekit: renditions are made by a background task after the save commits
+# (images/tasks.py), never by imagekit on save or on use; URLs are computed without touching
+# storage on each request.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "images.renditions.Deferred"
+# A failed rendition task is tried again this many times, first after this many seconds and
+# then twice as long each time; then it is logged and the page keeps its placeholder.
+RENDITION_RETRIES = int(os.environ.get("RENDITION_RETRIES", 5))
+RENDITION_RETRY_SECONDS = int(os.environ.get("RENDITION_RETRY_SECONDS", 30))
+# The most memory decoding one source image may take in a rendition job (large JPEGs are
+# decoded at a reduced scale first); bigger sources are refused and logged.
+RENDITION_MAX_BYTES = int(os.environ.get("RENDITION_MAX_BYTES", 200 * 1024 * 1024))
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # imagekit's file names, worked out once per spec and image instead of on every request.
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "images.storage.remembered_source_name_as_path"

@@ -42,3 +42,13 @@ def contributor():
     from tests.articles.workflow_helpers import staff_in
 
     return staff_in("Contributor", "casey")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, monkeypatch):
+    """Background tasks run as soon as they are queued (django-tasks' immediate backend), and
+    a save's renditions are queued at once rather than after a commit that, inside a test's
+    transaction, never comes. tests/images/test_tasks.py checks the real order: after the
+    commit, in a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr("images.tasks.after_commit", lambda callback, using: callback())
