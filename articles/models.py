@@ -14,6 +14,7 @@ from taggit.models import TaggedItem
 
 from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
@@ -85,6 +86,7 @@ class Article(EditorialModel):
         help_text="Shown in lists and previews. Left empty, the opening of the body is used.",
     )
     featured_image = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="featured_image_width",

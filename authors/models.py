@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
 
@@ -39,6 +40,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=140, unique=True, blank=True, allow_unicode=False)
     job_title = models.CharField(max_length=120, blank=True)
     photo = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="authors/%Y/",
         blank=True,
         width_field="photo_width",

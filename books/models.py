@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
 
@@ -40,6 +41,7 @@ class Book(models.Model):
         "Shown instead of the linked authors when given.",
     )
     cover = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="books/",
         blank=True,
         width_field="cover_width",

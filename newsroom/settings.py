@@ -269,10 +269,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded originals (images/storage.py): private, outside MEDIA_ROOT, never served under
+# MEDIA_URL. Readers get renditions; editors reach an original through the admin only.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 # Django serves local uploads itself in development and for `make serve` on one machine.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "images.storage.OriginalsStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -305,6 +309,21 @@ if AWS_STORAGE_BUCKET_NAME:
             "object_parameters": {
                 "CacheControl": os.environ.get("AWS_S3_CACHE_CONTROL", "public, max-age=86400")
             },
+        },
+    }
+    # Originals in the same bucket under a private prefix: private ACL, reached only through
+    # short-lived signed URLs (the admin's link), never through the CDN's custom domain. The
+    # bucket policy must not make this prefix public (docs/deploy.md).
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "default_acl": "private",
+            "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"),
+            "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
 

@@ -3,8 +3,9 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Every test writes uploads and renditions to its own temporary folder."""
+    """Every test writes uploads, renditions and originals to its own temporary folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

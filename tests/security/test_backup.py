@@ -110,8 +110,9 @@ def test_dump_and_restore_bring_back_everything(
     images = {row[-1] for table in IMAGE_COLUMNS for row in before[table] if row[-1]}
     assert images, "the demo made no images"
 
-    # Back up: the database with pg_dump, the media folder with tar (docs/operations.md).
-    media = Path(settings.MEDIA_ROOT)
+    # Back up: the database with pg_dump, the media and private (originals) folders with tar
+    # (docs/operations.md).
+    media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
     dump, archive = tmp_path / "newsroom.dump", tmp_path / "media.tar.gz"
     _run(
         "pg_dump",
@@ -122,6 +123,7 @@ def test_dump_and_restore_bring_back_everything(
     )
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(media, arcname="media")
+        tar.add(private, arcname="private")
 
     # Restore into a fresh database and a fresh folder.
     restored_db = f"nr_security_restore_{secrets.token_hex(4)}"
@@ -140,7 +142,7 @@ def test_dump_and_restore_bring_back_everything(
     for table in TABLES:
         assert after[table] == before[table], table
     for name in images:
-        original, copy = media / name, restored_media / "media" / name
+        original, copy = private / name, restored_media / "private" / name
         assert copy.is_file(), name
         assert _digest(copy) == _digest(original), name
     originals = sorted(p.relative_to(media) for p in media.rglob("*") if p.is_file())
