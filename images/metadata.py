@@ -46,8 +46,33 @@ HARMLESS_INFO = KEPT_INFO | {
 _JPEG_METADATA_MARKERS = {"APP1", "APP13", "COM"}
 
 
+#: PNG chunks that carry metadata: EXIF, text (XMP travels in iTXt), modification time.
+_PNG_METADATA_CHUNKS = {b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"}
+
+
+def _png_chunk_types(file) -> set[bytes]:
+    """The chunk types of a PNG, read from the chunk headers alone (nothing is inflated).
+
+    Pillow's ``getexif()`` on a PNG decodes the whole image to look for an eXIf chunk after
+    the pixels: 40 megapixels, seconds and hundreds of MB, for a question about a few bytes.
+    """
+    file.seek(8)  # the signature
+    found = set()
+    while True:
+        header = file.read(8)
+        if len(header) < 8:
+            return found
+        length, kind = int.from_bytes(header[:4], "big"), header[4:]
+        found.add(kind)
+        if kind == b"IEND":
+            return found
+        file.seek(length + 4, io.SEEK_CUR)  # the data and its CRC
+
+
 def carries_metadata(image: Image.Image) -> bool:
-    """Whether ``image`` (opened, not necessarily loaded) holds anything we remove."""
+    """Whether ``image`` (opened, not loaded) holds anything we remove."""
+    if image.format == "PNG":
+        return bool(_png_chunk_types(image.fp) & _PNG_METADATA_CHUNKS)
     if image.getexif():
         return True
     if set(image.info) - HARMLESS_INFO:
