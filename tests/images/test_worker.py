@@ -118,7 +118,7 @@ def test_a_real_db_worker_makes_a_queued_rendition(tmp_path):
         print(article.pk, article.featured_image.name)
         """
     )
-    pk, name = _manage(env, "shell", "-c", create).split()
+    pk, name = _manage(env, "shell", "-c", create).strip().splitlines()[-1].split()
     database = tmp_path / "var" / "db.sqlite3"
 
     def row():
@@ -129,7 +129,7 @@ def test_a_real_db_worker_makes_a_queued_rendition(tmp_path):
 
     def queued():
         with sqlite3.connect(database) as db:
-            return db.execute("SELECT status FROM django_tasks_db_dbtaskresult").fetchall()
+            return db.execute("SELECT status FROM django_tasks_database_dbtaskresult").fetchall()
 
     assert row() == "" and queued() == [("READY",)]
     assert not (tmp_path / "media" / "renditions").exists()
