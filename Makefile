@@ -20,7 +20,9 @@ migrate: setup
 
 # The task worker (manage.py db_worker: image renditions and other slow work) runs beside the
 # web server and is stopped when the server stops, however it stops (Ctrl+C, an error, kill).
-WITH_WORKER = $(PY) manage.py db_worker --queue-name='*' & worker=$$!; \
+# --no-reload: the autoreloader's child would outlive a kill of its parent; restart `make run`
+# after changing a task's code.
+WITH_WORKER = $(PY) manage.py db_worker --queue-name='*' --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM;
 
