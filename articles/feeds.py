@@ -25,6 +25,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from authors.models import Author
+from images.renditions import is_ready
 from newsroom import seo
 
 from .models import Article, Byline, Section
@@ -125,7 +126,7 @@ def attach_image_sizes(articles: list[Article]) -> None:
     would be one stat (or, on S3, one HTTP request) per item, so sizes are kept in the cache
     under the file's name (a replaced image gets a new name) and fetched in one round trip.
     """
-    named = [a for a in articles if a.featured_image]
+    named = [a for a in articles if is_ready(a, "featured_image")]
     files = {a.pk: a.og_image for a in named}  # the enclosure is a rendition, never the upload
     keys = {a.pk: _size_cache_key(files[a.pk].name) for a in named}
     cached = cache.get_many(list(keys.values())) if keys else {}
@@ -224,7 +225,7 @@ class LatestArticlesFeed(Feed):
 
     def item_enclosures(self, item):
         size = getattr(item, "feed_image_size", None)
-        if not item.featured_image or size is None:
+        if not is_ready(item, "featured_image") or size is None:
             return []
         return [
             Enclosure(

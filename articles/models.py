@@ -14,6 +14,7 @@ from taggit.models import TaggedItem
 
 from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
@@ -93,6 +94,7 @@ class Article(EditorialModel):
         help_text="Shown in lists and previews. Left empty, the opening of the body is used.",
     )
     featured_image = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="featured_image_width",
@@ -101,6 +103,9 @@ class Article(EditorialModel):
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # featured_image, pages show a placeholder of the same size.
+    featured_image_rendered = models.CharField(max_length=255, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "alt text",
         max_length=300,

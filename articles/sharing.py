@@ -100,31 +100,27 @@ def article_description(article) -> str:
 
 
 def article_image(article) -> ShareImage | None:
-    """The article's share image: the ``og_image`` rendition when the model has one
-    (1200 px wide), otherwise the uploaded featured image with its stored size."""
-    if not article.featured_image:
+    """The article's share image: its ``og_image`` rendition (1200×630), once made.
+
+    Never the uploaded original (private, and it may carry the uploader's location); while the
+    renditions are being made, None, so the page falls back to the site's share image.
+    """
+    from images import renditions
+
+    rendition = getattr(article, "og_image", None)
+    if rendition is None or not renditions.is_ready(article, "featured_image"):
         return None
     alt = article.featured_image_alt or ""
-    rendition = getattr(article, "og_image", None)
-    if rendition is not None:
-        try:
-            url = rendition.url
-        except Exception:  # a missing source must not take the page down
-            url = ""
-        if url:
-            width, height = rendition_size(
-                rendition, article.featured_image_width, article.featured_image_height
-            )
-            fmt = getattr(getattr(rendition, "generator", None), "format", "") or ""
-            mime = f"image/{fmt.lower()}".replace("jpg", "jpeg") if fmt else guess_mime_type(url)
-            return ShareImage(absolute_url(url), width, height, alt, mime)
-    return ShareImage(
-        url=absolute_url(article.featured_image.url),
-        width=article.featured_image_width,
-        height=article.featured_image_height,
-        alt=alt,
-        mime_type=guess_mime_type(article.featured_image.name),
+    try:
+        url = rendition.url
+    except Exception:  # a missing source must not take the page down
+        return None
+    width, height = rendition_size(
+        rendition, article.featured_image_width, article.featured_image_height
     )
+    fmt = getattr(getattr(rendition, "generator", None), "format", "") or ""
+    mime = f"image/{fmt.lower()}".replace("jpg", "jpeg") if fmt else guess_mime_type(url)
+    return ShareImage(absolute_url(url), width, height, alt, mime)
 
 
 def article_canonical_url(article) -> str:

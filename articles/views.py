@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from images.renditions import absolute_media_url
+from images.renditions import absolute_media_url, is_ready
 
 from .models import Article, Correction, Section
 from .sharing import share_links
@@ -70,7 +70,7 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
         article = self.object
         absolute_url = f"{settings.SITE_URL}{article.get_absolute_url()}"
         image_url = ""
-        if article.featured_image:
+        if is_ready(article, "featured_image"):  # no link to a rendition not made yet
             image_url = absolute_media_url(article.og_image.url)
         context.update(
             absolute_url=absolute_url,

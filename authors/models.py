@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
 
@@ -39,6 +40,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=140, unique=True, blank=True, allow_unicode=False)
     job_title = models.CharField(max_length=120, blank=True)
     photo = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="authors/%Y/",
         blank=True,
         width_field="photo_width",
@@ -47,6 +49,9 @@ class Author(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # photo, pages show a placeholder of the same size.
+    photo_rendered = models.CharField(max_length=255, blank=True, editable=False)
     short_bio = models.CharField(
         max_length=300, blank=True, help_text="One or two sentences, shown under articles."
     )

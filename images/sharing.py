@@ -44,7 +44,7 @@ def largest_jpeg_rendition(
     """The biggest JPEG rendition of an image: never the original upload, whose EXIF
     (GPS position, camera serial) must not reach other sites."""
     pic = renditions.picture(instance, source, family)
-    if pic is None:
+    if pic is None or not renditions.is_ready(instance, source):
         return None
     url = pic.jpeg_srcset.split(", ")[-1].rsplit(" ", 1)[0]
     width, height = pic.candidates[-1]

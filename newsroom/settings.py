@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "books",
     # Where imported records came from (import_wordpress; imports/models.py).
     "imports",
+    # Background tasks (images/tasks.py): Django's task API and its database queue. Listed
+    # after newsroom/, whose db_worker (newsroom/management/commands/db_worker.py) wraps the
+    # library's so the worker survives a lost database connection.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -264,10 +269,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded originals (images/storage.py): private, outside MEDIA_ROOT, never served under
+# MEDIA_URL. Readers get renditions; editors reach an original through the admin only.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 # Django serves local uploads itself in development and for `make serve` on one machine.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "images.storage.OriginalsStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -302,6 +311,21 @@ if AWS_STORAGE_BUCKET_NAME:
             },
         },
     }
+    # Originals in the same bucket under a private prefix: private ACL, reached only through
+    # short-lived signed URLs (the admin's link), never through the CDN's custom domain. The
+    # bucket policy must not make this prefix public (docs/deploy.md).
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "default_acl": "private",
+            "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"),
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
 
 # Uploads: a real image, at most this many bytes and pixels (see images/validators.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
@@ -315,12 +339,34 @@ RICH_TEXT_MAX_ELEMENTS = int(os.environ.get("RICH_TEXT_MAX_ELEMENTS", 20_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# imagekit: renditions are generated when the source is saved and their URLs are computed
-# without touching storage on each request ("optimistic").
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# imagekit: renditions are made by a background task after the save commits
+# (images/tasks.py), never by imagekit on save or on use; URLs are computed without touching
+# storage on each request.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "images.renditions.Deferred"
+# A failed rendition task is tried again this many times, first after this many seconds and
+# then twice as long each time; then it is logged and the page keeps its placeholder.
+RENDITION_RETRIES = int(os.environ.get("RENDITION_RETRIES", 5))
+RENDITION_RETRY_SECONDS = int(os.environ.get("RENDITION_RETRY_SECONDS", 30))
+# The most memory decoding one source image may take in a rendition job (large JPEGs are
+# decoded at a reduced scale first); bigger sources are refused and logged.
+RENDITION_MAX_BYTES = int(os.environ.get("RENDITION_MAX_BYTES", 200 * 1024 * 1024))
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # imagekit's file names, worked out once per spec and image instead of on every request.
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "images.storage.remembered_source_name_as_path"
+
+# Background tasks (django-tasks): slow work such as image renditions leaves the request and
+# runs in `manage.py db_worker` (started by `make run` and `make serve`, docs/deploy.md).
+# TASKS_BACKEND=immediate runs each task at once in the process that enqueued it (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }[TASKS_BACKEND]
+    }
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 

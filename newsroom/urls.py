@@ -26,6 +26,8 @@ SITEMAPS = {
 urlpatterns = [
     # The two-step sign-in and the second factor's setup, ahead of the admin's own login.
     path("admin/", include("accounts.urls")),
+    # Uploaded originals, for staff only (images/views.py); readers get renditions.
+    path("admin/images/", include("images.urls")),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("books/", include("books.urls")),

@@ -170,7 +170,7 @@ class Posts(Step):
         if not media.name:  # dry run: checked, not copied
             return []
         if article.featured_image.name != media.name:
-            article.featured_image = media.name
+            article.featured_image = self.media.private_copy(media.name)
         article.featured_image_alt = media.alt
         article.featured_image_caption = media.caption
         article.featured_image_credit = media.credit

@@ -245,18 +245,16 @@ def test_unpublished_article_preview_is_noindex(article):
     assert meta.canonical == SITE + article.get_absolute_url()
 
 
-def test_share_image_without_a_rendition_uses_the_upload(article):
-    """Models without an og_image rendition fall back to the stored upload and its size."""
+def test_share_image_without_a_rendition_is_none_never_the_upload(article):
+    """Without an og_image rendition there is no share image (the page uses the site's):
+    the uploaded original is private and may carry the uploader's location."""
     stand_in = SimpleNamespace(
         featured_image=article.featured_image,
         featured_image_width=1600,
         featured_image_height=900,
         featured_image_alt="A river",
     )
-    image = sharing.article_image(stand_in)
-    assert image.url == SITE + article.featured_image.url
-    assert (image.width, image.height, image.alt) == (1600, 900, "A river")
-    assert image.mime_type == "image/jpeg"
+    assert sharing.article_image(stand_in) is None
 
 
 def test_absolute_urls_ignore_the_host_header(client, article):

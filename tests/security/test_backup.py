@@ -141,7 +141,7 @@ def test_the_documented_backup_and_restores_bring_back_everything(
     assert before["reversion_version"], "the demo made no revisions"
     images = {row[-1] for table in IMAGE_COLUMNS for row in before[table] if row[-1]}
     assert images, "the demo made no images"
-    media = Path(settings.MEDIA_ROOT)
+    media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
     server = _server_url()
     backups = tmp_path / "backups"
     common = {"BACKUP_DIR": str(backups)}
@@ -151,6 +151,7 @@ def test_the_documented_backup_and_restores_bring_back_everything(
         "backup",
         DATABASE_URL=f"{server}/{connection.settings_dict['NAME']}",
         MEDIA_ROOT=str(media),
+        PRIVATE_MEDIA_ROOT=str(private),
         **common,
     )
     assert (backups / "latest").is_file()
@@ -174,12 +175,14 @@ def test_the_documented_backup_and_restores_bring_back_everything(
         with _connect(restored_db, autocommit=True) as restored:
             restored.execute("UPDATE articles_article SET headline = 'Overwritten'")
         in_place_media = tmp_path / "in-place" / "media"
+        in_place_private = tmp_path / "in-place" / "private"
         in_place_media.mkdir(parents=True)
         (in_place_media / "stray.txt").write_text("not in the backup")
         run_drill(
             "restore-in-place",
             DATABASE_URL=f"{server}/{restored_db}",
             MEDIA_ROOT=str(in_place_media),
+            PRIVATE_MEDIA_ROOT=str(in_place_private),
             **common,
         )
         with _connect(restored_db) as restored, restored.cursor() as cursor:
@@ -191,8 +194,12 @@ def test_the_documented_backup_and_restores_bring_back_everything(
     for table in TABLES:
         assert after_new[table] == before[table], table
         assert after_in_place[table] == before[table], table
-    for copy_root in [restored_media / "media", in_place_media]:
-        for name in images:
-            assert _digest(copy_root / name) == _digest(media / name), name
-        assert _files(copy_root) == _files(media)  # renditions too, and nothing stray
+    for public_copy, private_copy in [
+        (restored_media / "media", restored_media / "private"),
+        (in_place_media, in_place_private),
+    ]:
+        for name in images:  # the originals, kept private
+            assert _digest(private_copy / name) == _digest(private / name), name
+        assert _files(public_copy) == _files(media)  # renditions too, and nothing stray
+        assert _files(private_copy) == _files(private)
     shutil.rmtree(restored_media)

@@ -32,7 +32,12 @@ ADD_URL = reverse("admin:articles_article_add")
 
 
 def media_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    """Every file under the public media folder and the private one (originals)."""
+    return _files(settings.MEDIA_ROOT) + _files(settings.PRIVATE_MEDIA_ROOT)
+
+
+def _files(folder) -> list[Path]:
+    root = Path(folder)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
@@ -89,7 +94,7 @@ def test_a_complete_save_keeps_everything(editor_client, article_post, settings)
     assert article.bylines.count() == 1
     assert sorted(article.tags.names()) == ["ferries", "transport"]
     files = media_files(settings)
-    assert Path(settings.MEDIA_ROOT, article.featured_image.name) in files
+    assert Path(settings.PRIVATE_MEDIA_ROOT, article.featured_image.name) in files
     assert len(files) > 1, "renditions should have been made"
 
 
@@ -133,7 +138,11 @@ def test_a_failed_edit_keeps_the_old_image_and_drops_the_new(editor_client, sett
         raise RuntimeError("the rest of the save failed")
     article.refresh_from_db()
     assert article.featured_image.name == old_name
-    names = {str(path.relative_to(settings.MEDIA_ROOT)) for path in media_files(settings)}
+    names = {str(path.relative_to(settings.MEDIA_ROOT)) for path in _files(settings.MEDIA_ROOT)}
+    names |= {
+        str(path.relative_to(settings.PRIVATE_MEDIA_ROOT))
+        for path in _files(settings.PRIVATE_MEDIA_ROOT)
+    }
     assert old_name in names
     assert new_name not in names
     assert not any("new-" in name for name in names), names  # nor its renditions
@@ -142,7 +151,7 @@ def test_a_failed_edit_keeps_the_old_image_and_drops_the_new(editor_client, sett
 def test_a_committed_save_inside_the_scope_is_kept(settings):
     with discard_files_on_rollback(), db_transaction.atomic():
         article = ArticleFactory(featured_image=ContentFile(jpeg_bytes(), name="keep.jpg"))
-    assert Path(settings.MEDIA_ROOT, article.featured_image.name).exists()
+    assert Path(settings.PRIVATE_MEDIA_ROOT, article.featured_image.name).exists()
 
 
 def test_files_are_kept_when_the_database_cannot_say(settings):
@@ -161,7 +170,7 @@ def test_files_are_kept_when_the_database_cannot_say(settings):
             raise RuntimeError("the save failed, and so will the check")
     finally:
         database_gone.stop()
-    assert Path(settings.MEDIA_ROOT, article.featured_image.name).exists()
+    assert Path(settings.PRIVATE_MEDIA_ROOT, article.featured_image.name).exists()
 
 
 # --- /healthz -----------------------------------------------------------------------------
