@@ -76,7 +76,9 @@ class ImportRun:
         self.hosts = mapping.site_hosts(export)
         self.base = mapping.blog_path(export)
         self.media_root = options.media_dir.resolve() if options.media_dir else None
-        self.report = ImportReport(source=self.source, dry_run=options.dry_run)
+        self.report = ImportReport(
+            source=self.source, dry_run=options.dry_run, wxr_version=export.wxr_version
+        )
         self.report.warnings.extend(export.warnings)
         self.ledger = Ledger(self.source)
         self.redirects = Redirects(self.report, base=self.base, update=options.update)

@@ -103,7 +103,10 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def print_report(self, report: ImportReport, title: str, verbosity: int) -> None:
-        heading = f"WordPress import of “{title or report.source}” ({report.source})"
+        heading = (
+            f"WordPress import of “{title or report.source}” ({report.source}), "
+            f"WXR {report.wxr_version}"
+        )
         if report.dry_run:
             heading += " — DRY RUN: nothing was saved"
         self.stdout.write(self.style.MIGRATE_HEADING(heading))
