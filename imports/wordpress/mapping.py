@@ -29,15 +29,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.utils.encoding import escape_uri_path
 from django.utils.text import slugify
 
-from articles.legacy import LEGACY_QUERY_PARAMS, front_path, legacy_query_key
+from articles.legacy import (
+    LEGACY_QUERY_PARAMS,
+    front_path,
+    legacy_query_key,
+)
 from articles.models import Article
 
 from .attribution import Attribution, valid_source_url
 from .links import site_relative
 from .parser import WPAuthor, WPItem, WXRExport
 from .text import clean_text
-
-REDIRECT_PATH_MAX_LENGTH = 200  # django.contrib.redirects' Redirect.old_path / new_path
 
 Status = Article.Status
 
@@ -255,11 +257,13 @@ def archive_path(base: str, *segments: str) -> str:
 
 
 def usable_old_path(path: str) -> str:
-    """Why an old path cannot be a redirect, or '' when it can."""
+    """Why an old path cannot be a redirect, or '' when it can.
+
+    Length is no reason: a path too long for ``Redirect.old_path`` is stored under
+    ``articles.legacy.redirect_key``, which the legacy middleware looks up.
+    """
     if not path.startswith("/"):
         return "it is not a path"
-    if len(path) > REDIRECT_PATH_MAX_LENGTH:
-        return f"it is longer than {REDIRECT_PATH_MAX_LENGTH} characters"
     return ""
 
 

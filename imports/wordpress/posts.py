@@ -12,6 +12,8 @@
   title and description are kept when they are plain text.
 - Bylines come from ``authors.Authors.post_authors``, the section and tags from
   ``taxonomy``; the featured image is the attachment named by ``_thumbnail_id``.
+- An imported slug is kept short enough that the article's address fits a redirect
+  (``slug_limit``), so no old address is lost for want of room.
 - Each post is one transaction (``ImportRun.attempt``) holding the article, its bylines,
   tags, revision, redirects (the permalink and ``/?p=ID``) and ledger entry.
 """
@@ -20,8 +22,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils.text import Truncator
 
+from articles.legacy import REDIRECT_PATH_MAX_LENGTH
 from articles.models import Article, Byline
 from imports.models import ImportedItem
 from newsroom.slugs import unique_slug
@@ -92,6 +96,17 @@ class Posts(Step):
         )
 
     @staticmethod
+    def slug_limit() -> int:
+        """The longest slug whose article address still fits a redirect's ``new_path``.
+
+        WordPress allows 200-character slugs, and so does ``Article.slug``, but then
+        ``/articles/<slug>/`` is too long to redirect to and the post would lose every old
+        address, ``/?p=ID`` included. Room is left for ``unique_slug``'s ``-2``…``-999``.
+        """
+        address = len(reverse("articles:detail", kwargs={"slug": "x"})) - 1
+        return REDIRECT_PATH_MAX_LENGTH - address - 4
+
+    @staticmethod
     def changed(record: ImportedItem, item: WPItem, plan: mapping.PostPlan, fingerprint) -> bool:
         if record.data.get("fingerprint") != fingerprint:
             return True
@@ -141,7 +156,7 @@ class Posts(Step):
         if creating:
             article.slug = unique_slug(
                 article,
-                mapping.slug_candidate(item.post_name, headline),
+                mapping.slug_candidate(item.post_name, headline)[: self.slug_limit()],
                 fallback=f"post-{item.wp_id}",
             )
         workflow.save_content(article)
