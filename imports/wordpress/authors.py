@@ -53,6 +53,7 @@ class Authors(Step):
         nicename = wp_author.nicename or mapping.author_nicename(login)
         author = self.ledger.known(Kind.AUTHOR, login)
         ref = f"author {login}"
+        self.counted(Kind.AUTHOR, login)
         if author is not None:
             self.report.add("authors", Outcome.UNCHANGED)
         else:
@@ -106,10 +107,13 @@ class Authors(Step):
         """The author of a post's ``dc:creator``; one missing from the export is created."""
         if not login:
             return None
-        author = self.ledger.known(Kind.AUTHOR, login)
+        author = self.known_and_counted(Kind.AUTHOR, login)
         if author is None:
             author = self.author_for_user(WPAuthor(wp_id="", login=login))
-            self.report.note("articles", ref, f"its author {login} is not among the export's users")
+            if login not in {wp_author.login for wp_author in self.export.authors}:
+                self.report.note(
+                    "articles", ref, f"its author {login} is not among the export's users"
+                )
         return author
 
     # --- Co-Authors Plus -------------------------------------------------------------------
@@ -156,6 +160,7 @@ class Authors(Step):
     def guest_author(self, nicename: str, info: dict) -> Author:
         ref = f"guest author {nicename}"
         author = self.ledger.known(Kind.GUEST_AUTHOR, nicename)
+        self.counted(Kind.GUEST_AUTHOR, nicename)
         if author is not None:
             self.report.add("authors", Outcome.UNCHANGED)
         else:
