@@ -9,6 +9,10 @@
   whose login is a WordPress user stands for that user.
 - A post's bylines are its Co-Authors Plus terms in order, else its ``dc:creator``; a creator
   missing from the export's users is made on first sight and noted.
+- A malformed login (one WordPress could not have stored: markup, other characters, more
+  than 60 characters) still gives an author, named as readers saw it, but is never linked
+  to a login here, and is noted. An empty login is no author: its posts are noted as
+  having none.
 - The old ``/author/<nicename>/`` archive and ``/?author=ID`` redirect to the profile.
 """
 
@@ -57,13 +61,21 @@ class Authors(Step):
         if author is not None:
             self.report.add("authors", Outcome.UNCHANGED)
         else:
-            name = mapping.author_name(wp_author)[:120] or login[:120]
+            name = mapping.author_name(wp_author)[:120] or clean_text(login)[:120] or "Author"
+            user, slug_from = None, (nicename, login, name)
+            if mapping.valid_login(login):
+                user = self.matching_user(login, wp_author.email)
+            else:
+                slug_from = (wp_author.nicename, name)  # not from the damaged login
+                self.report.note(
+                    "authors", ref, "its login is malformed: imported, not linked to any login"
+                )
             author = self.adopt_or_create_author(
                 ref,
                 name=name,
-                slug=mapping.slug_candidate(nicename, login, name),
+                slug=mapping.slug_candidate(*slug_from),
                 bio=clean_text(wp_author.description),
-                user=self.matching_user(login, wp_author.email),
+                user=user,
             )
             self.ledger.remember(Kind.AUTHOR, login, author, data={"wp_id": wp_author.wp_id})
         paths = [mapping.archive_path(self.base, "author", nicename)]

@@ -13,7 +13,12 @@ auto-draft    not imported
 ============  =========================================================================
 
 A password-protected post was public only to readers who had the password, so it is
-imported unpublished, whatever its WordPress status, and the report says so.
+imported unpublished when it was published; a password-protected draft, pending or
+scheduled post keeps its status (it was never public either way). The password itself is
+not imported, and the report says so for each.
+
+A "future" post whose time has passed (WordPress's "missed schedule": its cron never ran)
+is published at that time, as WordPress publishes it when it notices, and noted.
 """
 
 from __future__ import annotations
@@ -115,14 +120,33 @@ def plan_post(item: WPItem, tz: tzinfo, now: datetime) -> PostPlan:
     else:
         ours, published_at = Status.DRAFT, chosen_date
         notes.append(f"its WordPress status “{status}” is unknown; it was imported as a draft")
+    if status == "future" and date is not None and date <= now:
+        notes.append(
+            "it was scheduled in WordPress for a time that has passed; it is published at that time"
+        )
     if item.password:
         if ours == Status.PUBLISHED:
             notes.append("it was password-protected in WordPress and is unpublished here")
-        ours = Status.UNPUBLISHED if ours == Status.PUBLISHED else ours
+            ours = Status.UNPUBLISHED
+        else:
+            notes.append("it was password-protected in WordPress; the password is not kept")
     return PostPlan(status=ours, published_at=published_at, updated_at=modified, notes=tuple(notes))
 
 
 # --- people ------------------------------------------------------------------------------------
+
+
+# What WordPress's sanitize_user() leaves in a login (strict mode), and its column's length.
+_WP_LOGIN = re.compile(r"[A-Za-z0-9 _.@-]{1,60}")
+
+
+def valid_login(login: str) -> bool:
+    """Whether ``login`` is one WordPress could have stored.
+
+    Anything else means a hand-edited or damaged export: the author is still imported
+    (under the name readers saw), but never linked to one of our accounts on its word.
+    """
+    return bool(_WP_LOGIN.fullmatch(login or ""))
 
 
 def author_nicename(login: str) -> str:
