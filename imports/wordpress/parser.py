@@ -97,6 +97,21 @@ class WPItemTerm:
 
 
 @dataclass
+class WPComment:
+    """A comment on an item (``<wp:comment>``): kept only to be written out, never imported."""
+
+    comment_id: str
+    author: str = ""
+    author_url: str = ""
+    date_gmt: str = ""
+    date: str = ""
+    content: str = ""
+    approved: str = ""  # "1", "0" (held for moderation), "spam", "trash"
+    comment_type: str = ""  # "", "comment", "pingback", "trackback"
+    parent: str = ""
+
+
+@dataclass
 class WPItem:
     """One ``<item>``: a post, page, attachment, menu item, guest author or custom type."""
 
@@ -119,7 +134,11 @@ class WPItem:
     attachment_url: str = ""
     terms: list[WPItemTerm] = field(default_factory=list)
     meta: dict[str, list[str]] = field(default_factory=dict)
-    comment_count: int = 0
+    comments: list[WPComment] = field(default_factory=list)
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.comments)
 
     def meta_value(self, key: str) -> str:
         """The first value stored under ``key`` (WordPress allows several), or ''."""
@@ -207,6 +226,20 @@ def _int(value: str, default: int = 0) -> int:
         return default
 
 
+def _comment(element) -> WPComment:
+    return WPComment(
+        comment_id=_text(element, "wp:comment_id"),
+        author=_text(element, "wp:comment_author"),
+        author_url=_text(element, "wp:comment_author_url"),
+        date_gmt=_text(element, "wp:comment_date_gmt"),
+        date=_text(element, "wp:comment_date"),
+        content=_text(element, "wp:comment_content", strip=False),
+        approved=_text(element, "wp:comment_approved"),
+        comment_type=_text(element, "wp:comment_type"),
+        parent=_text(element, "wp:comment_parent"),
+    )
+
+
 def _author(element) -> WPAuthor:
     return WPAuthor(
         wp_id=_text(element, "wp:author_id"),
@@ -283,7 +316,7 @@ def _item(element) -> WPItem | None:
             if key:
                 item.meta.setdefault(key, []).append(_text(child, "wp:meta_value"))
         elif name == "wp:comment":
-            item.comment_count += 1
+            item.comments.append(_comment(child))
     return item
 
 
