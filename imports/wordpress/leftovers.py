@@ -52,9 +52,8 @@ def report_not_imported(export: WXRExport, report: ImportReport) -> None:
         if item.post_type in IMPORTED_TYPES:
             continue
         if item.post_type == "nav_menu_item":
-            report.add("menu-items", Outcome.SKIPPED, item_ref(item), menu_item_message(
-                item, by_id, terms
-            ))  # fmt: skip
+            message = menu_item_message(item, by_id, terms)
+            report.add("menu-items", Outcome.SKIPPED, item_ref(item), message)
             continue
         where = f" (was at {item.link})" if item.link else ""
         if item.post_type == "page":
