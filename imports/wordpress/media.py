@@ -1,9 +1,10 @@
 """Media: attachments, then the uploads files posts show that no attachment names.
 
-- Files are read from ``--media-dir`` (a copy of the old ``wp-content/uploads``) and never
-  from the network. A size variant WordPress made (``pic-300x200.jpg``) is found through its
-  original; on a multisite network the ``sites/<n>/`` prefix may be missing. A path leading
-  outside the media folder is refused.
+- Files are read from ``--media-dir`` (a copy of the old ``wp-content/uploads``, or of a
+  WordPress.com site's media by year and month) and never from the network; which
+  addresses count is ``uploads``' business. A size variant WordPress made
+  (``pic-300x200.jpg``) is found through its original; on a multisite network the
+  ``sites/<n>/`` prefix may be missing. A path leading outside the media folder is refused.
 - Every file is checked as an image we accept (``validate_image_file``) before it is copied
   into the media storage under ``wordpress/``, with a safe name and without its location and
   device data (``images.metadata.clean_image``). A dry run checks but does not copy.
@@ -46,7 +47,10 @@ from .uploads import MediaLookup, MediaRef, original_upload_path, upload_path
 
 Kind = ImportedItem.Kind
 MEDIA_FOLDER = "wordpress"
-_UPLOAD_URL = re.compile(r"""(?:https?:)?(?://[^\s"'<>()]+)?/wp-content/uploads/[^\s"'<>()\[\]]+""")
+_UPLOAD_URL = re.compile(
+    r"""(?:https?:)?(?://[^\s"'<>()]+)?/wp-content/uploads/[^\s"'<>()\[\]]+"""
+    r"""|(?:https?:)?//[^\s"'<>()/]*\.files\.wordpress\.com/[^\s"'<>()\[\]]+"""
+)
 
 
 class Media(Step):
