@@ -382,3 +382,32 @@ def test_rebuild_command_is_harmless_on_sqlite():
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
     assert "nothing to do" in out.getvalue()
+
+
+# Bounded work at any archive size ------------------------------------------------------
+
+
+def test_only_the_newest_candidates_are_ranked(client, settings):
+    """A common word ranks the newest SEARCH_CANDIDATES matches, not every match; the page
+    says there were more."""
+    settings.SEARCH_CANDIDATES = 3
+    now = timezone.now()
+    for days in range(5):
+        ArticleFactory(headline=f"Ferry news {days}", published_at=now - timedelta(days=days))
+    response = client.get(SEARCH, {"q": "ferry"})
+    assert sorted(a.headline for a in response.context["results"]) == [
+        "Ferry news 0",
+        "Ferry news 1",
+        "Ferry news 2",
+    ]
+    assert response.context["paginator"].truncated
+    assert "The 3 newest of many articles found" in response.content.decode()
+
+
+def test_last_page_works_as_on_lists(client):
+    for number in range(13):
+        ArticleFactory(headline=f"Tide report {number}")
+    response = client.get(SEARCH, {"q": "tide", "page": "last"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["results"]) == 1
