@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, When
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.sitemaps import SiteUrlSitemap, latest, path_prefix, url_path
+from newsroom.sitemaps import SiteUrlSitemap, as_text, latest, path_prefix, url_path
 
 from . import summaries
 from .converters import TagSlugConverter
@@ -53,10 +54,10 @@ class ArticleSitemap(SiteUrlSitemap):
             Article.objects.live()
             .filter(pk__gt=(page - 1) * self.limit, pk__lte=page * self.limit)
             .order_by("pk")
-            .values_list("slug", "published_at", "modified_at")
+            .values_list("slug", as_text(Greatest("modified_at", "published_at")))
         )
-        for slug, published_at, modified_at in rows.iterator(chunk_size=2000):
-            yield url_path(prefix, slug), latest(modified_at, published_at)
+        for slug, lastmod in rows:
+            yield url_path(prefix, slug), lastmod
 
     def get_latest_lastmod(self):
         # Two index scans (status, -published_at) and (status, -modified_at), each stopping
@@ -95,26 +96,28 @@ class TagSitemap(SiteUrlSitemap):
                 Q(latest_live_at__isnull=False) | Q(next_scheduled_at__lte=now)
             )
             .order_by("tag__name", "tag_id")
-            .values_list("tag__slug", "latest_live_at", "next_scheduled_at")
+            .values_list("tag__slug", as_text(live_lastmod(now)))
         )
 
     def rows(self, page):
         prefix = path_prefix("articles:tag")
-        now = timezone.now()
-        for slug, latest_live_at, next_scheduled_at in self.paginator.page(page).object_list:
+        for slug, lastmod in self.paginator.page(page).object_list:
             # A tag whose slug no URL can carry has no page to list.
             if _TAG_SLUG.fullmatch(slug):
-                yield url_path(prefix, slug), live_lastmod(latest_live_at, next_scheduled_at, now)
+                yield url_path(prefix, slug), lastmod
 
     def get_latest_lastmod(self):
         return newest_summary(TagSummary)
 
 
-def live_lastmod(latest_live_at, next_scheduled_at, now):
-    """The newest live publication as of ``now`` (a scheduled one may have come since)."""
-    if next_scheduled_at and next_scheduled_at <= now:
-        return next_scheduled_at
-    return latest_live_at
+def live_lastmod(now):
+    """A summary's newest live publication as of ``now``, in SQL: a scheduled article may
+    have come out since the row was stored (``refresh_due`` has refreshed it by the time
+    the page is read, but the dates must not depend on that)."""
+    return Case(
+        When(next_scheduled_at__lte=now, then=F("next_scheduled_at")),
+        default=F("latest_live_at"),
+    )
 
 
 def newest_summary(model):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from articles import summaries
 from articles.models import AuthorSummary
 from articles.sitemaps import live_lastmod, newest_summary
-from newsroom.sitemaps import SiteUrlSitemap, latest, path_prefix, url_path
+from newsroom.sitemaps import SiteUrlSitemap, as_text, latest, path_prefix, url_path
 
 
 class AuthorSitemap(SiteUrlSitemap):
@@ -18,28 +19,24 @@ class AuthorSitemap(SiteUrlSitemap):
     def items(self):
         summaries.refresh_due()
         now = timezone.now()
+        live = live_lastmod(now)
+        # Coalesce: on SQLite, MAX() with a NULL argument is NULL.
+        lastmod = Greatest("author__modified_at", Coalesce(live, "author__modified_at"))
         return (
             AuthorSummary.objects.filter(
                 Q(latest_live_at__isnull=False) | Q(next_scheduled_at__lte=now)
             )
             .order_by("author__name", "author_id")
-            .values_list(
-                "author__slug", "author__modified_at", "latest_live_at", "next_scheduled_at"
-            )
+            .values_list("author__slug", as_text(lastmod))
         )
 
     def rows(self, page):
         prefix = path_prefix("authors:detail")
-        now = timezone.now()
-        for slug, modified_at, latest_live_at, next_at in self.paginator.page(page).object_list:
-            yield (
-                url_path(prefix, slug),
-                latest(live_lastmod(latest_live_at, next_at, now), modified_at),
-            )
+        for slug, lastmod in self.paginator.page(page).object_list:
+            yield url_path(prefix, slug), lastmod
 
     def get_latest_lastmod(self):
-        # Authors' own edits count too: one index scan of Author.modified_at would need an
-        # index; the author table is small next to the archive, so its MAX is cheap.
+        # Authors' own edits count too; the author table is small next to the archive.
         from authors.models import Author
 
         newest_edit = (
