@@ -165,6 +165,9 @@ class Article(EditorialModel):
         indexes = [
             *EditorialModel.Meta.indexes,
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            # The articles sitemap's lastmod: the newest live edit, one row from this index
+            # instead of a scan of the whole table (400 ms at 100,000 articles).
+            models.Index(fields=["status", "-modified_at"], name="article_modified_idx"),
         ]
         constraints = [
             *EditorialModel.Meta.constraints,
