@@ -178,6 +178,9 @@ class Article(EditorialModel):
         indexes = [
             *EditorialModel.Meta.indexes,
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            # The articles sitemap's lastmod: the newest live edit, one row from this index
+            # instead of a scan of the whole table (400 ms at 100,000 articles).
+            models.Index(fields=["status", "-modified_at"], name="article_modified_idx"),
         ]
         constraints = [
             *EditorialModel.Meta.constraints,
@@ -392,3 +395,66 @@ reversion.register(Section)
 reversion.register(Byline)
 reversion.register(TaggedItem)
 reversion.register(Article, follow=["bylines"], exclude=["search_vector"])
+
+
+# --- Summaries for the sitemaps -------------------------------------------------------------
+
+
+class LiveSummary(models.Model):
+    """When the newest live article of one tag or author came out, and when the next one
+    scheduled for it will.
+
+    The tag and author sitemaps (and the sitemap index) read these rows instead of asking,
+    per tag or author, for its newest live article across the whole archive. They are kept
+    current by articles/summaries.py from the signals in articles/signals.py. Scheduling
+    needs no cron: ``next_scheduled_at`` says when a row may have gone stale, and the
+    sitemaps refresh such rows before reading (``summaries.refresh_due``).
+    """
+
+    latest_live_at = models.DateTimeField(null=True, blank=True)
+    next_scheduled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TagSummary(LiveSummary):
+    """A tag's live-article dates (a row per tag that has ever been summarised)."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag", on_delete=models.CASCADE, primary_key=True, related_name="live_summary"
+    )
+
+    class Meta:
+        ordering = ["tag"]
+        indexes = [
+            models.Index(fields=["latest_live_at"], name="tagsummary_latest_idx"),
+            models.Index(fields=["next_scheduled_at"], name="tagsummary_next_idx"),
+        ]
+
+    def __str__(self):
+        return f"Live summary of tag {self.tag_id}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.tag.slug})
+
+
+class AuthorSummary(LiveSummary):
+    """An author's live-article dates (a row per author that has ever been summarised)."""
+
+    author = models.OneToOneField(
+        "authors.Author", on_delete=models.CASCADE, primary_key=True, related_name="live_summary"
+    )
+
+    class Meta:
+        ordering = ["author"]
+        indexes = [
+            models.Index(fields=["latest_live_at"], name="authorsummary_latest_idx"),
+            models.Index(fields=["next_scheduled_at"], name="authorsummary_next_idx"),
+        ]
+
+    def __str__(self):
+        return f"Live summary of author {self.author_id}"
+
+    def get_absolute_url(self):
+        return self.author.get_absolute_url()

@@ -15,11 +15,18 @@ from taggit.models import Tag
 from images.renditions import absolute_media_url, is_ready
 
 from .models import Article, Correction, Section
+from .pagination import BoundedPaginator
 from .sharing import share_links
 
 
 class LiveArticleMixin:
-    """The public gate for article views: only live articles, with listing relations."""
+    """The public gate for article views: only live articles, with listing relations.
+
+    Lists stop at ``LIST_MAX_PAGES`` pages (articles/pagination.py), so no page costs an
+    OFFSET or a count that grows with the archive.
+    """
+
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         return Article.objects.live().for_listing()

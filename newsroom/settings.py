@@ -372,6 +372,11 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Listings
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", 12))
+# Lists of articles stop after this many pages, so the deepest page costs a bounded OFFSET
+# however large the archive (articles/pagination.py); older articles are found by search.
+LIST_MAX_PAGES = int(os.environ.get("LIST_MAX_PAGES", 1000))
+# Search ranks only the newest this-many matches of a query (articles/search.py).
+SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", 1000))
 RECENT_ARTICLES_COUNT = int(os.environ.get("RECENT_ARTICLES_COUNT", 5))
 
 # Reach: share cards, structured data, feeds and search (newsroom/seo.py, newsroom/page_meta.py

@@ -255,3 +255,21 @@ def test_live_queryset_is_the_views_gate():
         assert issubclass(view, views.LiveArticleMixin)
     assert list(views.LiveArticleMixin().get_queryset()) == [live]
     assert list(Article.objects.live()) == [live]
+
+
+# --- Deep pages ---------------------------------------------------------------------------
+
+
+def test_lists_stop_at_a_bound_with_a_clear_page(client, settings):
+    """Past LIST_MAX_PAGES a list answers a 404 that says why (an OFFSET and a count that
+    grow with the archive are what made deep pages slow); ``?page=last`` is the bound."""
+    settings.ARTICLES_PER_PAGE = 2
+    settings.LIST_MAX_PAGES = 2
+    ArticleFactory.create_batch(7)
+    home = reverse("articles:home")
+    assert client.get(home, {"page": 2}).status_code == 200
+    last = client.get(home, {"page": "last"})
+    assert last.status_code == 200 and last.context["page_obj"].number == 2
+    beyond = client.get(home, {"page": 3})
+    assert beyond.status_code == 404
+    assert "Our lists of articles stop before this page" in beyond.content.decode()
