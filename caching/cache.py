@@ -510,7 +510,10 @@ def cache_path(request: HttpRequest) -> str:
 
 
 def page_key(request: HttpRequest) -> str:
-    path = cache_path(request)
+    return page_key_for_path(cache_path(request))
+
+
+def page_key_for_path(path: str) -> str:
     digest = hashlib.md5(
         f"{settings.PAGE_CACHE_VERSION}|{path}".encode(), usedforsecurity=False
     ).hexdigest()
