@@ -11,6 +11,7 @@ characters XML 1.0 cannot hold (Django's writer would otherwise raise on them).
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -34,6 +35,8 @@ from .sharing import article_description, article_image, article_modified_at, un
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 IMAGE_SIZE_CACHE_SECONDS = 60 * 60 * 24 * 7
 _RELATIVE_URL_ATTR = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+
+logger = logging.getLogger("newsroom.feeds")
 
 
 def _clean(value):
@@ -129,7 +132,12 @@ def attach_image_sizes(articles: list[Article]) -> None:
     named = [a for a in articles if is_ready(a, "featured_image")]
     files = {a.pk: a.og_image for a in named}  # the enclosure is a rendition, never the upload
     keys = {a.pk: _size_cache_key(files[a.pk].name) for a in named}
-    cached = cache.get_many(list(keys.values())) if keys else {}
+    try:
+        cached = cache.get_many(list(keys.values())) if keys else {}
+    except Exception:
+        # The cache is away (Redis restarting): feeds render from storage meanwhile.
+        logger.warning("Cache unavailable; feed image sizes read from storage", exc_info=True)
+        cached = {}
     fresh = {}
     for article in named:
         key = keys[article.pk]
@@ -144,7 +152,10 @@ def attach_image_sizes(articles: list[Article]) -> None:
                 fresh[key] = size
         article.feed_image_size = size
     if fresh:
-        cache.set_many(fresh, IMAGE_SIZE_CACHE_SECONDS)
+        try:
+            cache.set_many(fresh, IMAGE_SIZE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Could not remember feed image sizes", exc_info=True)
 
 
 class LatestArticlesFeed(Feed):

@@ -198,12 +198,20 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Pages, fragments and their tags' versions: Django's default of 300 entries would cull
+    # tags (each costs a render) long before memory matters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
-# Page cache (caching/cache.py): anonymous pages from the cache, invalidated by a content
-# generation that every save of content bumps. On by default in production (DEBUG=false).
-# Without Redis the pages stay in each process's memory but the generation lives in a small
-# file cache, so every process on the machine (gunicorn workers, manage.py) shares it.
+# Page cache (caching/cache.py): anonymous pages from the cache, each stored under the cache
+# tags of what it read and invalidated by tag after a change commits. On by default in
+# production (DEBUG=false). Without Redis the pages stay in each process's memory but the tag
+# versions live in a small file cache, so every process on the machine (gunicorn workers,
+# manage.py) sees every invalidation.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_STATE_ALIAS = "default" if REDIS_URL else "page-state"
@@ -212,6 +220,8 @@ if not REDIS_URL:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "cache" / "page-state",
         "TIMEOUT": None,
+        # One small file per tag; an evicted tag only costs a render (never a stale page).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 3600))
 # Pages each process also keeps in memory in front of Redis (checked against the generation).
@@ -223,7 +233,8 @@ PAGE_CACHE_S_MAXAGE = int(os.environ.get("PAGE_CACHE_S_MAXAGE", 10))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30))
 # Set per deploy (e.g. the git commit) so pages rendered by old code are not served by new.
 PAGE_CACHE_VERSION = os.environ.get("RELEASE", "")
-# Rows of these apps appear on public pages: saving or deleting one starts a new generation.
+# Rows of these apps appear on public pages: their reads are recorded as cache tags, and
+# saving or deleting one invalidates the tags it affects (caching/tags.py).
 PAGE_CACHE_CONTENT_APPS = ["articles", "authors", "books", "taggit", "redirects", "sites"]
 PAGE_CACHE_IGNORED_MODELS: list[str] = []
 # Never cached (besides MEDIA_URL): the admin, previews and the health check.
@@ -236,6 +247,11 @@ PAGE_CACHE_BYPASS_PARAMS = ["preview", "token"]
 PAGE_CACHE_IGNORED_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 )
+
+# Edge caches purged by tag (caching/edge.py, deploy/varnish.vcl): the Varnish nodes that get
+# a PURGE with the invalidated tags after each change commits; none configured, none sent.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", "")
+VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", "2"))
 
 # Fragments (caching/fragments.py): the parts many pages share (navigation, Recent Articles,
 # Our Books, author boxes, article cards) rendered once per content generation, so a page the

@@ -12,6 +12,9 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from caching.cache import forget_pending
+
+    forget_pending()
     cache.clear()
     yield
     cache.clear()

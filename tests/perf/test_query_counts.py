@@ -54,7 +54,7 @@ def test_article_page_budget(client, world, page_cache, django_assert_max_num_qu
     url = world.urls["article"]
     assert world.article.bylines.count() == 3
     assert world.article.tags.count() == 10
-    cache.bump()
+    cache.content_changed()
     with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET):
         assert client.get(url)[cache.STATUS_HEADER] == "MISS"
     with django_assert_max_num_queries(0):
