@@ -18,11 +18,21 @@ setup: $(STAMP)
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# The task worker (manage.py db_worker: image renditions and other slow work) runs beside the
+# web server and is stopped when the server stops, however it stops (Ctrl+C, an error, kill).
+# --no-reload: the autoreloader's child would outlive a kill of its parent; restart `make run`
+# after changing a task's code.
+WITH_WORKER = $(PY) manage.py db_worker --queue-name='*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM;
+
 # Absolute links (and the admin address printed by the demo) follow the chosen port unless
 # SITE_URL is given.
 run: migrate
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py demo --if-empty
-	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(WITH_WORKER) \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo: migrate
 	$(PY) manage.py demo --reset
@@ -32,7 +42,8 @@ demo: migrate
 # docs/deploy.md). Locally, a key is generated once into var/secret_key (for this machine
 # only: never commit or reuse it) and, unless SITE_URL is https, the HTTPS-only settings are
 # relaxed so the site works over plain http://127.0.0.1:$(PORT). Uploads are served by Django
-# then too (SERVE_MEDIA); in production nginx or object storage serves them.
+# then too (SERVE_MEDIA); in production nginx or object storage serves them. The task worker
+# runs beside gunicorn (WITH_WORKER); in production it is its own service (docs/deploy.md).
 serve: setup
 	@mkdir -p var && test -s var/secret_key || \
 		(umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
@@ -50,7 +61,8 @@ serve: setup
 	esac; \
 	$(PY) manage.py collectstatic --noinput -v0; \
 	$(PY) manage.py migrate --noinput; \
-	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
+	$(WITH_WORKER) \
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ characters XML 1.0 cannot hold (Django's writer would otherwise raise on them).
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -25,13 +26,17 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from authors.models import Author
+from images.renditions import is_ready
 from newsroom import seo
 
 from .models import Article, Byline, Section
+from .sharing import article_description, article_image, article_modified_at, unique_authors
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 IMAGE_SIZE_CACHE_SECONDS = 60 * 60 * 24 * 7
 _RELATIVE_URL_ATTR = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+
+logger = logging.getLogger("newsroom.feeds")
 
 
 def _clean(value):
@@ -124,10 +129,15 @@ def attach_image_sizes(articles: list[Article]) -> None:
     would be one stat (or, on S3, one HTTP request) per item, so sizes are kept in the cache
     under the file's name (a replaced image gets a new name) and fetched in one round trip.
     """
-    named = [a for a in articles if a.featured_image]
+    named = [a for a in articles if is_ready(a, "featured_image")]
     files = {a.pk: a.og_image for a in named}  # the enclosure is a rendition, never the upload
     keys = {a.pk: _size_cache_key(files[a.pk].name) for a in named}
-    cached = cache.get_many(list(keys.values())) if keys else {}
+    try:
+        cached = cache.get_many(list(keys.values())) if keys else {}
+    except Exception:
+        # The cache is away (Redis restarting): feeds render from storage meanwhile.
+        logger.warning("Cache unavailable; feed image sizes read from storage", exc_info=True)
+        cached = {}
     fresh = {}
     for article in named:
         key = keys[article.pk]
@@ -142,7 +152,10 @@ def attach_image_sizes(articles: list[Article]) -> None:
                 fresh[key] = size
         article.feed_image_size = size
     if fresh:
-        cache.set_many(fresh, IMAGE_SIZE_CACHE_SECONDS)
+        try:
+            cache.set_many(fresh, IMAGE_SIZE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Could not remember feed image sizes", exc_info=True)
 
 
 class LatestArticlesFeed(Feed):
@@ -198,7 +211,7 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return escape(seo.article_description(item))
+        return escape(article_description(item))
 
     def item_link(self, item):
         return seo.absolute_url(item.get_absolute_url())
@@ -216,14 +229,14 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return seo.article_modified_at(item)
+        return article_modified_at(item)
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
 
     def item_enclosures(self, item):
         size = getattr(item, "feed_image_size", None)
-        if not item.featured_image or size is None:
+        if not is_ready(item, "featured_image") or size is None:
             return []
         return [
             Enclosure(
@@ -232,11 +245,11 @@ class LatestArticlesFeed(Feed):
         ]
 
     def item_extra_kwargs(self, item):
-        image = seo.article_image(item)
+        image = article_image(item)
         return {
             "authors": [
                 {"name": author.name, "url": seo.absolute_url(author.get_absolute_url())}
-                for author in seo.unique_authors(item)
+                for author in unique_authors(item)
             ],
             "content": absolutize_html(item.body) if settings.FEED_FULL_CONTENT else "",
             "image": (

@@ -12,10 +12,15 @@ them with the same table:
 - An old path shared with a tracking query (``/2021/07/27/slug/?utm_source=x``) is a 404 that
   the fallback middleware looks up *with* its query string, and misses. After a 404, this
   looks the bare path up and keeps the query string on the way to the new address.
+- An old path longer than ``Redirect.old_path`` holds (200 characters: a long slug, or a
+  non-ASCII one, which percent-encoding makes up to six times longer) is stored under
+  :func:`redirect_key` — its start plus a hash of the whole — and looked up the same way
+  after a 404.
 """
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 from django.conf import settings
@@ -28,6 +33,8 @@ from django.utils.encoding import escape_uri_path
 LEGACY_QUERY_PARAMS = ("p", "page_id", "attachment_id", "cat", "tag", "author")
 MAX_VALUE_LENGTH = 100
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+REDIRECT_PATH_MAX_LENGTH = 200  # django.contrib.redirects' Redirect.old_path
+_LONG_PATH_PREFIX = REDIRECT_PATH_MAX_LENGTH - 65  # room for "#" and 64 hex digits
 
 
 def front_path(path: str) -> str | None:
@@ -45,6 +52,20 @@ def legacy_query_key(path: str, param: str, value: str) -> str:
     return f"{escape_uri_path(path)}?{param}={quote(str(value), safe='')}"
 
 
+def redirect_key(path: str) -> str:
+    """The ``Redirect.old_path`` for an (escaped) path: itself when it fits, else its first
+    135 characters, "#" and the SHA-256 of the whole path.
+
+    "#" never reaches the server in a request path (it starts the fragment, and is
+    ``%23`` when escaped), so such a key cannot clash with a real path, and its readable
+    start still tells an editor in the admin which address it was.
+    """
+    if len(path) <= REDIRECT_PATH_MAX_LENGTH:
+        return path
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    return f"{path[:_LONG_PATH_PREFIX]}#{digest}"
+
+
 class LegacyRedirectMiddleware:
     """Redirect WordPress query addresses, and old paths that arrive with a query string."""
 
@@ -57,20 +78,18 @@ class LegacyRedirectMiddleware:
             if response is not None:
                 return response
         response = self.get_response(request)
-        if (
-            response.status_code == 404
-            and request.method in SAFE_METHODS
-            and request.META.get("QUERY_STRING")
-        ):
-            response = self.path_redirect(request) or response
+        if response.status_code == 404 and request.method in SAFE_METHODS:
+            query = request.META.get("QUERY_STRING", "")
+            if query or len(escape_uri_path(request.path)) > REDIRECT_PATH_MAX_LENGTH:
+                response = self.path_redirect(request, query) or response
         return response
 
-    def path_redirect(self, request):
+    def path_redirect(self, request, query: str):
         # One query for the path with and without its trailing slash, like the fallback.
         paths = [escape_uri_path(request.path)]
         if settings.APPEND_SLASH and not request.path.endswith("/"):
             paths.append(escape_uri_path(request.path + "/"))
-        return self.redirect_for(request, paths, query=request.META["QUERY_STRING"])
+        return self.redirect_for(request, [redirect_key(path) for path in paths], query=query)
 
     def query_redirect(self, request):
         path = front_path(request.path)

@@ -14,6 +14,7 @@ from taggit.models import TaggedItem
 
 from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
@@ -45,6 +46,14 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def meta_title(self) -> str:
+        return self.name
+
+    def share_meta(self):
+        from .structured_data import section_share_meta
+
+        return section_share_meta(self)
 
 
 class ArticleQuerySet(EditorialQuerySet):
@@ -85,6 +94,7 @@ class Article(EditorialModel):
         help_text="Shown in lists and previews. Left empty, the opening of the body is used.",
     )
     featured_image = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="featured_image_width",
@@ -93,6 +103,9 @@ class Article(EditorialModel):
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # featured_image, pages show a placeholder of the same size.
+    featured_image_rendered = models.CharField(max_length=255, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "alt text",
         max_length=300,
@@ -165,6 +178,9 @@ class Article(EditorialModel):
         indexes = [
             *EditorialModel.Meta.indexes,
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            # The articles sitemap's lastmod: the newest live edit, one row from this index
+            # instead of a scan of the whole table (400 ms at 100,000 articles).
+            models.Index(fields=["status", "-modified_at"], name="article_modified_idx"),
         ]
         constraints = [
             *EditorialModel.Meta.constraints,
@@ -192,6 +208,16 @@ class Article(EditorialModel):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    # --- what the page tells machines (newsroom/page_meta.py asks) --------------------
+
+    def meta_title(self) -> str:
+        return self.seo_title or self.headline
+
+    def share_meta(self):
+        from .structured_data import article_share_meta
+
+        return article_share_meta(self)
 
     # --- editorial hooks ---------------------------------------------------------------
 
@@ -369,3 +395,66 @@ reversion.register(Section)
 reversion.register(Byline)
 reversion.register(TaggedItem)
 reversion.register(Article, follow=["bylines"], exclude=["search_vector"])
+
+
+# --- Summaries for the sitemaps -------------------------------------------------------------
+
+
+class LiveSummary(models.Model):
+    """When the newest live article of one tag or author came out, and when the next one
+    scheduled for it will.
+
+    The tag and author sitemaps (and the sitemap index) read these rows instead of asking,
+    per tag or author, for its newest live article across the whole archive. They are kept
+    current by articles/summaries.py from the signals in articles/signals.py. Scheduling
+    needs no cron: ``next_scheduled_at`` says when a row may have gone stale, and the
+    sitemaps refresh such rows before reading (``summaries.refresh_due``).
+    """
+
+    latest_live_at = models.DateTimeField(null=True, blank=True)
+    next_scheduled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TagSummary(LiveSummary):
+    """A tag's live-article dates (a row per tag that has ever been summarised)."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag", on_delete=models.CASCADE, primary_key=True, related_name="live_summary"
+    )
+
+    class Meta:
+        ordering = ["tag"]
+        indexes = [
+            models.Index(fields=["latest_live_at"], name="tagsummary_latest_idx"),
+            models.Index(fields=["next_scheduled_at"], name="tagsummary_next_idx"),
+        ]
+
+    def __str__(self):
+        return f"Live summary of tag {self.tag_id}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.tag.slug})
+
+
+class AuthorSummary(LiveSummary):
+    """An author's live-article dates (a row per author that has ever been summarised)."""
+
+    author = models.OneToOneField(
+        "authors.Author", on_delete=models.CASCADE, primary_key=True, related_name="live_summary"
+    )
+
+    class Meta:
+        ordering = ["author"]
+        indexes = [
+            models.Index(fields=["latest_live_at"], name="authorsummary_latest_idx"),
+            models.Index(fields=["next_scheduled_at"], name="authorsummary_next_idx"),
+        ]
+
+    def __str__(self):
+        return f"Live summary of author {self.author_id}"
+
+    def get_absolute_url(self):
+        return self.author.get_absolute_url()

@@ -9,6 +9,7 @@ is written; taggit's own slugs are left alone.
 
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 
 FALLBACK_SLUG = "tag"
@@ -34,3 +35,11 @@ def tag_fallback_slug(sender, instance, raw=False, using=None, **kwargs):
     # to slugify, and its retry suffixes ("_1") on an empty base are no better.
     if not raw and not instance.slug:
         instance.slug = fallback_tag_slug(using=using)
+
+
+def tag_url(tag) -> str:
+    """The tag page's path, or "" for a slug the URL pattern cannot carry."""
+    try:
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+    except NoReverseMatch:
+        return ""

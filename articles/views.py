@@ -12,14 +12,21 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from images.renditions import absolute_media_url
+from images.renditions import absolute_media_url, is_ready
 
 from .models import Article, Correction, Section
+from .pagination import BoundedPaginator
 from .sharing import share_links
 
 
 class LiveArticleMixin:
-    """The public gate for article views: only live articles, with listing relations."""
+    """The public gate for article views: only live articles, with listing relations.
+
+    Lists stop at ``LIST_MAX_PAGES`` pages (articles/pagination.py), so no page costs an
+    OFFSET or a count that grows with the archive.
+    """
+
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         return Article.objects.live().for_listing()
@@ -70,7 +77,7 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
         article = self.object
         absolute_url = f"{settings.SITE_URL}{article.get_absolute_url()}"
         image_url = ""
-        if article.featured_image:
+        if is_ready(article, "featured_image"):  # no link to a rendition not made yet
             image_url = absolute_media_url(article.og_image.url)
         context.update(
             absolute_url=absolute_url,

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
 
@@ -43,6 +44,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=140, unique=True, blank=True, allow_unicode=False)
     job_title = models.CharField(max_length=120, blank=True)
     photo = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="authors/%Y/",
         blank=True,
         width_field="photo_width",
@@ -51,6 +53,9 @@ class Author(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # photo, pages show a placeholder of the same size.
+    photo_rendered = models.CharField(max_length=255, blank=True, editable=False)
     short_bio = models.CharField(
         max_length=300, blank=True, help_text="One or two sentences, shown under articles."
     )
@@ -108,6 +113,15 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    # What the page tells machines (newsroom/page_meta.py asks; authors/structured_data.py).
+    def meta_title(self) -> str:
+        return self.name
+
+    def share_meta(self):
+        from .structured_data import author_share_meta
+
+        return author_share_meta(self)
 
     def clean(self):
         self.x_handle = self.x_handle.strip().lstrip("@")

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                      # the full run (about 8 minutes)
     .venv/bin/python bench/run.py --duration 3 --workers gthread   # a quick look
+    .venv/bin/python bench/run.py --articles 2400,10000,100000     # the growth table
 
 What it does, in order:
 
@@ -625,7 +626,18 @@ def main() -> None:
     parser.add_argument("--workers", default="gthread,sync", help="worker classes to try")
     parser.add_argument("--reload", action="store_true", help="rebuild the data set")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
+    parser.add_argument(
+        "--articles",
+        help="comma-separated archive sizes: build each data set and write the growth table "
+        "(bench/growth.py) instead of the load run",
+    )
     args = parser.parse_args()
+    if args.articles:
+        from bench import growth
+
+        sizes = [int(size.replace("_", "")) for size in args.articles.split(",")]
+        growth.main(sizes, POSTGRES, VAR / "growth", args.reload, Path(args.output))
+        return
     for tool in ("wrk", "nginx", "make"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed (apt-get install wrk nginx-light make)")

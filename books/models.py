@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
 
@@ -40,6 +41,7 @@ class Book(models.Model):
         "Shown instead of the linked authors when given.",
     )
     cover = models.ImageField(
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="books/",
         blank=True,
         width_field="cover_width",
@@ -48,6 +50,9 @@ class Book(models.Model):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/tasks.py); until it names the current
+    # cover, pages show a placeholder of the same size.
+    cover_rendered = models.CharField(max_length=255, blank=True, editable=False)
     description = models.TextField(blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -82,6 +87,15 @@ class Book(models.Model):
 
     def get_absolute_url(self):
         return reverse("books:detail", kwargs={"slug": self.slug})
+
+    # What the page tells machines (newsroom/page_meta.py asks; books/structured_data.py).
+    def meta_title(self) -> str:
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    def share_meta(self):
+        from .structured_data import book_share_meta
+
+        return book_share_meta(self)
 
     @property
     def cover_alt(self) -> str:

@@ -1,21 +1,20 @@
-"""Fragments: parts of pages that many pages share, rendered once per content generation.
+"""Fragments: parts of pages that many pages share, each stored under its own cache tags.
 
 Why it is built this way:
 
 - **The page cache covers repeat visits to one page; fragments cover the first visit.**
-  After a content change every stored page is discarded (caching/cache.py), and each page
-  is rendered again on its first request. Most of what an article page shows is not the
-  article: the navigation, "Recent Articles", "Our Books", the author boxes, the cards on
-  listing pages. Those are the same on hundreds of pages, so they are rendered once per
-  generation and reused by every page that shows them; only the article itself is new work.
-- **Keyed by the content generation, so never stale.** A fragment is stored with the
-  generation it was rendered under and used only while that generation is current, exactly
-  like a page; publishing, editing or deleting anything starts a new generation. No
-  dependency tracking to get wrong. The release (``RELEASE``) is part of the key, so a
-  deploy with new templates does not reuse fragments rendered by the old ones.
+  Most of what an article page shows is not the article: the navigation, "Recent Articles",
+  "Our Books", the author boxes, the cards on listing pages. Those are the same on hundreds
+  of pages, so they are rendered once and reused by every page that shows them.
+- **Tagged like pages, so never stale.** A fragment's render is recorded (caching/tags.py):
+  it is stored with the tags of what it read and the counter value its render began at, and
+  used only while none of those tags has been invalidated since. A page that uses a stored
+  fragment records the fragment's tags too, so the page is invalidated with it. The release
+  (``RELEASE``) is part of the key, so a deploy with new templates does not reuse fragments
+  rendered by the old ones.
 - **Two layers.** Each process keeps the fragments it used last in memory (checked against
-  the generation, so a memory copy cannot outlive a change), in front of the shared cache
-  (Redis when ``REDIS_URL`` is set), so one app server renders a fragment for all.
+  the tags' versions, so a memory copy cannot outlive a change), in front of the shared
+  cache (Redis when ``REDIS_URL`` is set), so one app server renders a fragment for all.
 - **Only what every reader sees.** Fragments hold public content only — never anything that
   depends on who asks — so signed-in editors and previews can use them too.
 - **Failure-safe.** If the cache is unreachable the fragment is simply rendered.
@@ -38,6 +37,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from caching import cache as page_cache_module
+from caching import tags as cache_tags
 
 logger = logging.getLogger("newsroom.fragments")
 
@@ -66,39 +66,49 @@ def _local_enabled() -> bool:
 
 
 def get_or_build(request, name: str, parts: Iterable[object], build: Callable[[], T]) -> T:
-    """The value of fragment ``name`` for ``parts`` in the current generation.
+    """The value of fragment ``name`` for ``parts``, valid under its tags.
 
-    ``build`` makes it (a rendered string, or any picklable value) when no process has yet
-    in this generation. ``request`` may be None (e.g. a template rendered without one).
+    ``build`` makes it (a rendered string, or any picklable value) when no valid one is
+    stored. ``request`` may be None (e.g. a template rendered without one).
     """
     if not enabled():
         return build()
-    try:
-        generation = page_cache_module.current_generation(request)
-    except Exception:
-        logger.warning("Fragment cache unavailable; rendering %s", name, exc_info=True)
-        return build()
     key = fragment_key(name, parts)
     local = _local_enabled()
-    if local:
-        entry = local_fragments.get(key, generation)
-        if entry is not None:
-            return entry[1]
     try:
-        entry = fragment_cache().get(key)
+        entry = local_fragments.get(key) if local else None
+        if entry is None:
+            page_cache_module.ensure_trusted()
+            entry = fragment_cache().get(key)
+            if entry is not None and local:
+                local_fragments.put(key, entry)
+        fired = page_cache_module.request_schedule(request)[1]
+        if entry is not None:
+            values = page_cache_module.read_state(entry[1])
+            if not fired & entry[1] and page_cache_module.tags_valid(entry[0], entry[1], values):
+                cache_tags.record(entry[1])
+                return entry[2]
+        version = page_cache_module.request_version(request)
     except Exception:
+        page_cache_module.cache_failed()
         logger.warning("Fragment cache unavailable; rendering %s", name, exc_info=True)
-        entry = None
-    if entry is not None and entry[0] == generation:
+        return build()
+    with cache_tags.recording() as recorder:
+        value = build()
+    tags = frozenset(recorder.tags)
+    entry = (version, tags, value)
+    try:
+        page_cache_module.remember_tags(
+            tags,
+            version,
+            page_cache_module.state_cache().get_many(
+                [page_cache_module.tag_key(tag) for tag in tags]
+            ),
+        )
         if local:
             local_fragments.put(key, entry)
-        return entry[1]
-    value = build()
-    entry = (generation, value)
-    if local:
-        local_fragments.put(key, entry)
-    try:
         fragment_cache().set(key, entry, timeout=settings.FRAGMENT_CACHE_TIMEOUT)
     except Exception:
+        page_cache_module.cache_failed()
         logger.warning("Could not store fragment %s", name, exc_info=True)
     return value

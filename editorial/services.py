@@ -1,4 +1,4 @@
-"""The editorial workflow: every write that moves, restores or shares a piece of content.
+"""The editorial workflow: every write that moves or restores a piece of content.
 
 One function per act, keyword-only, taking the item as ``obj`` (an ``EditorialModel``:
 an article, later a page). The admin's buttons and bulk actions, the importers, the
@@ -18,13 +18,14 @@ hand. Each one
 States: draft → review → published (now, or scheduled for later) → unpublished, and
 review → draft again ("returned", with a note). A scheduled item is ``published`` with a
 future ``published_at``; ``objects.live()`` hides it until then, so no cron is needed.
+Sharing a draft through a preview link is ``editorial/preview_links.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import reversion
 from django.conf import settings
@@ -39,13 +40,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import addresses, permissions, revisions
-from .models import PreviewLink, Status, StatusChange
+from .models import Status, StatusChange
 
 Action = StatusChange.Action
 User = AbstractBaseUser
 
 WORKFLOW_FIELDS = ["status", "published_at", "updated_at", "modified_at", "version"]
-DEFAULT_PREVIEW_DAYS = 7
 SYSTEM_USERNAME = "newsroom-system"
 
 
@@ -448,49 +448,3 @@ def content_restore_revision(*, obj: Model, by: User, version) -> Model:
         record(obj=obj, by=by, action=Action.RESTORED, from_status=obj.status, note=note)
         revisions.add_to_revision(obj)
     return obj
-
-
-# --- preview links ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def preview_link_create(*, obj: Model, by: User, days: int | None = None) -> PreviewLink:
-    """A secret address showing the item as it is saved, to anyone, until it expires.
-
-    The returned link knows its address (``link.url``); nothing stored does, so show it now.
-    """
-    _require(permissions.can_share_preview(by, obj), "You may not share previews.")
-    days = days or getattr(settings, "PREVIEW_LINK_DAYS", DEFAULT_PREVIEW_DAYS)
-    link = PreviewLink.issue(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        created_by=by,
-        expires_at=timezone.now() + timedelta(days=days),
-    )
-    record(
-        obj=obj,
-        by=by,
-        action=Action.PREVIEW_SHARED,
-        from_status=obj.status,
-        note=f"Expires {when(link.expires_at)}.",
-    )
-    return link
-
-
-@transaction.atomic
-def preview_link_revoke(*, link: PreviewLink, by: User) -> PreviewLink:
-    """Stop a preview link from working, at once."""
-    obj = link.content_object
-    _require(permissions.can_share_preview(by, obj), "You may not revoke previews.")
-    link = PreviewLink.objects.select_for_update().get(pk=link.pk)
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
-        record(
-            obj=obj,
-            by=by,
-            action=Action.PREVIEW_REVOKED,
-            from_status=obj.status,
-            note=f"Link made {when(link.created_at)}.",
-        )
-    return link

@@ -2,10 +2,18 @@
 
 Why it is built this way:
 
-- django-imagekit does the file work. Each rendition is an ``ImageSpecField`` on the model,
-  and the settings' *optimistic* cache-file strategy generates every rendition once, when
-  the source image is saved; a page only computes URLs (no storage calls, no image work).
-  ``manage.py generateimages`` makes them again for images that predate a rendition.
+- django-imagekit does the file work. Each rendition is an ``ImageSpecField`` on the model.
+  They are made by a background task (images/tasks.py), queued when the save that brought a
+  new image has committed — never inside the save's transaction or the request, where one
+  40-megapixel PNG held SQLite's write lock for half a minute (issue 15). The ``Deferred``
+  strategy below therefore does nothing when the source is saved or a URL is asked for; a
+  page only computes URLs (no storage calls, no image work).
+- A model with renditions has a ``<source>_rendered`` column naming the file whose renditions
+  are all made. Until it names the current file, pages show a placeholder of the right size
+  (``is_ready()``, images/templatetags/pictures.py): never a link that 404s.
+- A rendition job decodes a bounded amount (``DecodeBudget``): large JPEGs are decoded at a
+  reduced scale, and a source that would still need more than ``RENDITION_MAX_BYTES`` is
+  refused, so one upload cannot take a worker's memory.
 - The sizes are computed here, from the width and height Django stores beside each upload,
   by the same functions the processors use. So ``width``/``height`` attributes and ``srcset``
   descriptors always match the files, without opening them, and nothing is ever upscaled:
@@ -22,11 +30,14 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.signals import post_save
 from imagekit.models import ImageSpecField
 from imagekit.specs import ImageSpec
 from PIL import Image
@@ -42,6 +53,74 @@ FORMATS = {
 
 OG_IMAGE_WIDTH = 1200
 OG_IMAGE_HEIGHT = 630
+
+logger = logging.getLogger("images.renditions")
+
+
+class Deferred:
+    """imagekit cache-file strategy: never make a rendition as a side effect.
+
+    imagekit calls ``on_source_saved`` from the model's ``post_save``, inside the save's
+    transaction; this strategy has none, and asking for a URL checks nothing. Renditions are
+    made only by images/tasks.py.
+    """
+
+    def should_verify_existence(self, file):
+        return False
+
+
+class RenditionRefused(Exception):
+    """The source would take more memory to decode than a rendition job may use."""
+
+
+# Bytes per pixel of each Pillow mode once decoded (4 for anything not listed).
+_MODE_BYTES = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "I;16": 2, "RGB": 3, "YCbCr": 3, "LAB": 3}
+
+
+def decoded_bytes(img) -> int:
+    """How much memory ``img`` takes once decoded, from its header alone."""
+    return img.size[0] * img.size[1] * _MODE_BYTES.get(img.mode, 4)
+
+
+class DecodeBudget:
+    """The first processor of every rendition: bound what decoding the source may allocate.
+
+    It runs before anything loads the pixels. A JPEG larger than the rendition needs is
+    decoded at 1/2, 1/4 or 1/8 scale (libjpeg's draft mode: cheaper and smaller, never
+    smaller than the output); anything still above ``RENDITION_MAX_BYTES`` is refused rather
+    than decoded. ``MAX_IMAGE_PIXELS`` already bounds the pixel count when Pillow opens it.
+    """
+
+    def __init__(self, width: int, aspect: tuple[int, int] | None = None, fill=None):
+        self.width = width
+        self.aspect = aspect
+        self.fill = fill  # (width, height) of a fill-and-crop rendition
+
+    def needed(self, width: int, height: int) -> tuple[int, int]:
+        """The smallest decoded size (of an upright source) that still makes the output."""
+        if self.fill:
+            scale = max(self.fill[0] / width, self.fill[1] / height)
+        else:
+            crop_w, _ = crop_size(width, height, self.aspect) if self.aspect else (width, height)
+            scale = self.width / crop_w
+        scale = min(scale, 1)
+        return max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
+
+    def process(self, img):
+        if img.format == "JPEG":
+            width, height = img.size
+            turned = img.getexif().get(0x0112) in (5, 6, 7, 8)  # Transpose swaps the sides
+            if turned:
+                width, height = height, width
+            need_w, need_h = self.needed(width, height)
+            img.draft(None, (need_h, need_w) if turned else (need_w, need_h))
+        limit = settings.RENDITION_MAX_BYTES
+        if decoded_bytes(img) > limit:
+            raise RenditionRefused(
+                f"decoding {img.size[0]}×{img.size[1]} {img.mode} needs {decoded_bytes(img):,} "
+                f"bytes; a rendition may use {limit:,} (RENDITION_MAX_BYTES)"
+            )
+        return img
 
 
 def fit_size(width: int, height: int, max_width: int) -> tuple[int, int]:
@@ -114,7 +193,7 @@ class CropToAspect:
 
 def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> type[ImageSpec]:
     """An imagekit spec class for one rendition."""
-    processors = [Transpose()]
+    processors = [DecodeBudget(width, aspect), Transpose()]
     if aspect:
         processors.append(CropToAspect(aspect))
     processors.append(FitWidth(width))
@@ -132,7 +211,12 @@ def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> ty
 class OpenGraphSpec(ImageSpec):
     """The 1200×630 JPEG link previews use (Open Graph, X cards); filled and cropped."""
 
-    processors = [Transpose(), ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT), StripMetadata()]
+    processors = [
+        DecodeBudget(OG_IMAGE_WIDTH, fill=(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT)),
+        Transpose(),
+        ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT),
+        StripMetadata(),
+    ]
     format = "JPEG"
     options = {"quality": 85, "optimize": True, "progressive": True}
 
@@ -165,16 +249,60 @@ PORTRAIT = Family("portrait", widths=(96, 192, 384), aspect=(1, 1), fallback_wid
 COVER = Family("cover", widths=(160, 320, 640), fallback_width=320)
 
 
-def attach(model: type[models.Model], source: str, *families: Family, og: bool = False) -> None:
-    """Add the rendition fields of ``families`` (and ``og_image``) for an image field.
+#: (model, source field) of every image with renditions, filled by ``attach()``.
+SOURCES: list[tuple[type[models.Model], str]] = []
 
-    ImageSpecFields are not database columns, so this needs no migration.
+
+def rendered_field(source: str) -> str:
+    """The column naming the file whose renditions are all made (``<source>_rendered``)."""
+    return f"{source}_rendered"
+
+
+def attach(model: type[models.Model], source: str, *families: Family, og: bool = False) -> None:
+    """Add the rendition fields of ``families`` (and ``og_image``) for an image field, and
+    queue their making after each save that brings a new image (images/tasks.py).
+
+    ImageSpecFields are not database columns, so this needs no migration; the model declares
+    ``<source>_rendered`` itself.
     """
     for family in families:
         for name, field in family.fields(source).items():
             model.add_to_class(name, field)
     if og:
         model.add_to_class("og_image", ImageSpecField(source=source, spec=OpenGraphSpec))
+    SOURCES.append((model, source))
+
+    def queue_after_save(sender, instance, raw=False, using=None, **kwargs):
+        if raw:  # loaddata
+            return
+        from images.tasks import queue_renditions
+
+        queue_renditions(instance, source, using=using or "default")
+
+    post_save.connect(
+        queue_after_save,
+        sender=model,
+        weak=False,
+        dispatch_uid=f"images.renditions:{model._meta.label}.{source}",
+    )
+
+
+def is_ready(instance: models.Model, source: str) -> bool:
+    """Whether every rendition of the instance's current image has been made."""
+    image = getattr(instance, source)
+    return bool(image) and getattr(instance, rendered_field(source), None) == image.name
+
+
+def rendition_files(instance: models.Model, source: str) -> list:
+    """The imagekit cache files of every rendition of ``instance.<source>``."""
+    from imagekit.models.fields import ImageSpecFileDescriptor
+
+    return [
+        getattr(instance, attname)
+        for attname, descriptor in vars(type(instance)).items()
+        if isinstance(descriptor, ImageSpecFileDescriptor)
+        and descriptor.source_field_name == source
+    ]
 
 
 @dataclass(frozen=True)
@@ -208,7 +336,8 @@ def picture(instance: models.Model, source: str, family: Family) -> Picture | No
     """The renditions of ``instance.<source>`` in ``family``, or None without an image.
 
     Only widths the upload can fill are offered; a smaller upload stops the list at its own
-    width, so the reader never downloads an enlarged copy.
+    width, so the reader never downloads an enlarged copy. Whether the files exist yet is
+    ``is_ready()``'s question: the sizes are known either way, and a placeholder uses them.
     """
     image = getattr(instance, source)
     width = getattr(instance, f"{source}_width", None)

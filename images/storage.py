@@ -1,4 +1,4 @@
-"""Media storage helpers: rendition file names worked out once per process, not per request.
+"""Media storage: rendition file names worked out once per process, and private originals.
 
 Why: imagekit names each rendition after a hash of its spec (``ImageSpec.get_hash()``: a
 pickle of the processors, format and options, then MD5). A page asks for the URLs of a few
@@ -14,8 +14,12 @@ instance (a ``processors`` property) are not remembered: they get imagekit's own
 from __future__ import annotations
 
 import inspect
+import os
 from functools import cache
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+from django.urls import reverse
 from imagekit.cachefiles.namers import source_name_as_path
 
 MAX_REMEMBERED_NAMES = 100_000
@@ -46,3 +50,35 @@ def remembered_source_name_as_path(generator) -> str:
             _names.clear()  # a plain bound: a forgotten name is simply computed again
         _names[key] = name
     return name
+
+
+# --- originals: private ------------------------------------------------------------------------
+
+
+class OriginalsStorage(FileSystemStorage):
+    """Local storage for uploaded originals, outside ``MEDIA_ROOT`` and never under MEDIA_URL.
+
+    Readers and other sites get renditions only (DESIGN invariant 8): an original's address
+    used to be worked out from any rendition's, and served with whatever its file still held.
+    Its folder is ``PRIVATE_MEDIA_ROOT`` (read when used, so tests can move it), and its URL is
+    the staff-only view in images/views.py, which the admin's "Currently:" link uses.
+    """
+
+    def __init__(self, location=None, **kwargs):
+        super().__init__(location=location, **kwargs)
+
+    @property
+    def base_location(self):
+        return self._location or settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        return reverse("images:original", kwargs={"path": name})
+
+
+def originals_storage():
+    """The storage of every uploaded original image (``STORAGES["originals"]``)."""
+    return storages["originals"]

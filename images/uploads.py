@@ -11,7 +11,11 @@ receiver so no model, admin or service has to remember them:
    images the extension comes from the format Pillow decoded — so the type a server or
    bucket infers from the name always matches the bytes.
 
-2. **All or nothing.** Django writes an upload to storage while saving the row, before the
+2. **No location or device data.** A new image upload is re-encoded without its EXIF, XMP,
+   IPTC and comments (orientation applied, colour profile kept) before it is stored, by
+   ``images.metadata.clean_image`` — a source's position must not sit in the original.
+
+3. **All or nothing.** Django writes an upload to storage while saving the row, before the
    transaction commits, and never deletes it when the transaction rolls back. Inside
    ``discard_files_on_rollback()`` — which ``UncommittedUploadsMiddleware`` opens around every
    request — each new upload is remembered; when the scope ends, any whose row is not in the
@@ -30,12 +34,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.text import slugify
 from PIL import Image
+
+from images.metadata import clean_image
 
 logger = logging.getLogger("images.uploads")
 
@@ -175,7 +182,8 @@ def _delete_quietly(storage, name: str) -> None:
 
 @receiver(pre_save, dispatch_uid="newsroom-uploads-pre-save")
 def _prepare_new_uploads(sender, instance, raw=False, using=None, **kwargs) -> None:
-    """Rename each new upload safely, and remember it for the rollback check."""
+    """Rename each new upload safely, strip an image's metadata, and remember the upload
+    for the rollback check."""
     if raw:  # loaddata: files are not being uploaded
         return
     scope = _scope.get()
@@ -191,5 +199,19 @@ def _prepare_new_uploads(sender, instance, raw=False, using=None, **kwargs) -> N
             content,
             is_image=isinstance(field, models.ImageField),
         )
+        if isinstance(field, models.ImageField) and content is not None:
+            _strip_metadata(instance, field, file, content)
         if scope is not None:
             scope.append(_NewUpload(sender, field, file, using or "default"))
+
+
+def _strip_metadata(instance, field: models.ImageField, file: FieldFile, content) -> None:
+    """Store the upload without location and device data; re-measure it, since applying
+    the EXIF orientation may have swapped its width and height."""
+    cleaned = clean_image(content)
+    if cleaned is None:
+        return
+    file.file = ContentFile(cleaned, name=file.name)
+    if hasattr(file, "_dimensions_cache"):
+        del file._dimensions_cache
+    field.update_dimension_fields(instance, force=True)

@@ -84,6 +84,10 @@ def validate_image_file(upload) -> None:
 _FILENAME_RE = re.compile(r"\.(jpe?g|png|gif|webp|avif|heic|tiff?|bmp|svg)\s*$", re.IGNORECASE)
 _CAMERA_NAME_RE = re.compile(r"^(img|dsc|dscn|pxl|photo|image|screenshot)[\s_-]*\d", re.IGNORECASE)
 _PLACEHOLDERS = {"image", "photo", "picture", "img", "alt", "featured image", "thumbnail"}
+# One "word" of letters, digits, "_" and "-" with at least one digit and one separator is a
+# name a camera, a phone or a photo site gave the file (Flickr's "29440323458_e31a08e3ad_b",
+# "20240612_142233", a UUID), not words a person wrote.
+_GENERATED_NAME_RE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[_-])[\w-]+")
 
 
 def validate_alt_text(value: str) -> None:
@@ -91,7 +95,11 @@ def validate_alt_text(value: str) -> None:
     text = (value or "").strip()
     if not text:
         return
-    if _FILENAME_RE.search(text) or _CAMERA_NAME_RE.match(text):
+    if (
+        _FILENAME_RE.search(text)
+        or _CAMERA_NAME_RE.match(text)
+        or _GENERATED_NAME_RE.fullmatch(text)
+    ):
         raise ValidationError(
             "Alt text looks like a file name. Describe what the image shows for readers "
             "who cannot see it.",

@@ -4,7 +4,8 @@
 pages allows the one inline script the admin needs by its hash (see the class).
 
 ``DatabaseUnavailableMiddleware`` answers 503 with a page in the site's words and a
-``Retry-After`` header while the database cannot be reached, instead of a 500 that monitoring
+``Retry-After`` header while the database cannot be reached or is not ready (tables missing
+during a restore), instead of a 500 that monitoring
 and search engines would read as a bug. The database coming back needs no action: with
 ``CONN_HEALTH_CHECKS`` Django drops a broken persistent connection at the start of the next
 request and opens a new one.
@@ -22,7 +23,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -30,6 +31,20 @@ from django.urls import NoReverseMatch, reverse
 logger = logging.getLogger("newsroom.availability")
 
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+# PostgreSQL's words for "this database is not ready": a table or schema that is not there
+# (a restore in progress, a database created but not migrated). SQLite says the same with an
+# OperationalError ("no such table"), which the errors above already cover.
+NOT_READY_SQLSTATES = frozenset({"42P01", "3F000"})
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """A database that is away or not ready: the reader gets 503 and a retry, not a 500."""
+    if isinstance(error, DATABASE_DOWN_ERRORS):
+        return True
+    if isinstance(error, ProgrammingError):
+        return getattr(error.__cause__, "sqlstate", None) in NOT_READY_SQLSTATES
+    return False
+
 
 _IMPORTMAP_RE = re.compile(
     r"<script\b[^>]*\btype\s*=\s*[\"']?importmap[\"']?[^>]*>(.*?)</script\s*>",
@@ -129,7 +144,7 @@ def _remember_database_error(sender, request=None, **kwargs) -> None:
     "database away" from any other.
     """
     error = sys.exc_info()[1]
-    if request is not None and isinstance(error, DATABASE_DOWN_ERRORS):
+    if request is not None and is_database_unavailable(error):
         setattr(request, _REQUEST_ERROR_ATTR, error)
 
 
@@ -155,7 +170,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if not isinstance(exception, DATABASE_DOWN_ERRORS):
+        if not is_database_unavailable(exception):
             return None
         logger.error(
             "Database unavailable while serving %s: %s",

@@ -1,13 +1,17 @@
 """What a page tells machines about itself: title, description, canonical link, share card,
 feed links and JSON-LD, worked out from the page's template context.
 
-Page templates hand over ``article``, ``author``, ``book``, ``section``, ``tag``,
-``page_obj`` and ``request``; nothing here queries the database except the Book page's
-one look-up of which authors have public pages, so the page's query budget stays fixed.
+The project only wires this together. A page about one object (an article, an author, a
+book…) asks that object: anything with ``meta_title()`` and ``share_meta()`` describes
+itself (``Article.share_meta()``, built in ``articles/structured_data.py``), and an app can
+``register()`` an adapter for a model it does not own (taggit's ``Tag``). Lists, search and
+error pages are described here. Describing a page must not query the database beyond what
+the view already fetched, so the page's query budget stays fixed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,12 +19,11 @@ from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import to_locale
 
-from pages import sharing as pages_sharing
-
 from . import seo
 from . import structured_data as ld
 
 # Which view renders which kind of page; objects in the context are the fallback (previews).
+# An object page's kind is the name of its object in the template context.
 VIEW_KINDS = {
     "articles:home": "home",
     "articles:detail": "article",
@@ -45,6 +48,27 @@ class FeedLink:
 
 
 @dataclass
+class ShareMeta:
+    """What an object says about itself on its own page, beyond its title.
+
+    ``canonical`` is set only when search engines should credit another address than the
+    page's own (republished work); ``json_ld`` left as None gets the breadcrumb trail from
+    the front page to this page.
+    """
+
+    description: str
+    path: str
+    og_type: str = "website"
+    canonical: str = ""
+    image: seo.ShareImage | None = None
+    robots: str = ""
+    og_extra: list[tuple[str, str]] = field(default_factory=list)
+    twitter_creator: str = ""
+    feeds: list[FeedLink] = field(default_factory=list)
+    json_ld: list[dict] | None = None
+
+
+@dataclass
 class PageMeta:
     title: str
     og_title: str
@@ -64,6 +88,43 @@ class PageMeta:
     twitter_site: str = field(default_factory=lambda: settings.SITE_X_HANDLE)
 
 
+# Adapters for models whose class an app cannot give the two methods (third-party models).
+_ADAPTERS: dict[type[Model], Callable[[Model], object]] = {}
+
+
+def register(model: type[Model], adapter: Callable[[Model], object]) -> None:
+    """Describe ``model``'s pages through ``adapter(obj)``, which has the two methods."""
+    _ADAPTERS[model] = adapter
+
+
+def describer(obj):
+    """``obj`` itself when it describes itself, else its registered adapter, else None."""
+    if hasattr(obj, "share_meta") and hasattr(obj, "meta_title"):
+        return obj
+    adapter = _ADAPTERS.get(type(obj))
+    return adapter(obj) if adapter is not None else None
+
+
+def feed_links(name: str, route: str, **kwargs) -> list[FeedLink]:
+    """An object's RSS and Atom feeds (``route`` and ``route-atom``), or none when either
+    cannot be reversed (a slug the URL pattern cannot carry)."""
+    try:
+        return [
+            FeedLink(
+                f"{name} · {settings.SITE_NAME}",
+                seo.absolute_url(reverse(route, kwargs=kwargs)),
+                "rss",
+            ),
+            FeedLink(
+                f"{name} · {settings.SITE_NAME} (Atom)",
+                seo.absolute_url(reverse(f"{route}-atom", kwargs=kwargs)),
+                "atom",
+            ),
+        ]
+    except NoReverseMatch:
+        return []
+
+
 def page_kind(context) -> str:
     """The kind of page ("article", "home"…): from the resolved view, else from the context."""
     if context.get("exception") is not None and context.get("request_path") is not None:
@@ -74,12 +135,18 @@ def page_kind(context) -> str:
     kind = VIEW_KINDS.get(_view_name(context))
     if kind in LIST_KINDS:
         return kind
-    if kind and isinstance(context.get(kind), Model):
+    if kind and _subject(context, kind) is not None:
         return kind
     for name in OBJECT_KINDS:
-        if isinstance(context.get(name), Model):
+        if _subject(context, name) is not None:
             return name
     return "page"
+
+
+def _subject(context, kind: str):
+    """What describes the page's object of this kind, when the context holds one."""
+    obj = context.get(kind) if kind in OBJECT_KINDS else None
+    return describer(obj) if isinstance(obj, Model) else None
 
 
 def _page_number(context) -> int:
@@ -91,33 +158,15 @@ def _with_page(url: str, number: int) -> str:
     return f"{url}?page={number}" if number > 1 else url
 
 
-def tag_url(tag) -> str:
-    """The tag page's path, or "" for a slug the URL pattern cannot carry."""
-    try:
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
-    except NoReverseMatch:
-        return ""
-
-
 def _search_query(context) -> str:
     return seo.xml_text(context.get("query") or "")
 
 
 def _base_title(kind: str, context) -> str:
     """The page's own name, before the page number and the site name are added."""
-    obj = context.get(kind) if kind in OBJECT_KINDS else None
-    if kind == "article":
-        return obj.seo_title or obj.headline
-    if kind == "author":
-        return obj.name
-    if kind == "book":
-        return f"{obj.title}: {obj.subtitle}" if obj.subtitle else obj.title
-    if kind == "section":
-        return obj.name
-    if kind == "webpage":
-        return pages_sharing.title(obj)
-    if kind == "tag":
-        return f"Tagged “{obj.name}”"
+    subject = _subject(context, kind)
+    if subject is not None:
+        return subject.meta_title()
     if kind == "books":
         return "Our Books"
     if kind == "authors":
@@ -144,8 +193,8 @@ def page_title(context) -> str:
     return f"{base} · {settings.SITE_NAME}" if base else settings.SITE_NAME
 
 
-def _feeds(kind: str, context) -> list[FeedLink]:
-    feeds = [
+def _site_feeds() -> list[FeedLink]:
+    return [
         FeedLink(settings.SITE_NAME, seo.absolute_url(reverse("articles:feed")), "rss"),
         FeedLink(
             f"{settings.SITE_NAME} (Atom)",
@@ -153,29 +202,6 @@ def _feeds(kind: str, context) -> list[FeedLink]:
             "atom",
         ),
     ]
-    obj = context.get(kind)
-    try:
-        if kind in {"section", "author"}:
-            name, args = obj.name, {"slug": obj.slug}
-        elif kind == "tag":
-            name, args = f"Tagged “{obj.name}”", {"slug": obj.slug}
-        else:
-            return _typed(feeds)
-        feeds += [
-            FeedLink(
-                f"{name} · {settings.SITE_NAME}",
-                seo.absolute_url(reverse(f"articles:{kind}-feed", kwargs=args)),
-                "rss",
-            ),
-            FeedLink(
-                f"{name} · {settings.SITE_NAME} (Atom)",
-                seo.absolute_url(reverse(f"articles:{kind}-feed-atom", kwargs=args)),
-                "atom",
-            ),
-        ]
-    except NoReverseMatch:
-        pass
-    return _typed(feeds)
 
 
 def _typed(feeds: list[FeedLink]) -> list[FeedLink]:
@@ -183,99 +209,8 @@ def _typed(feeds: list[FeedLink]) -> list[FeedLink]:
     return [FeedLink(seo.xml_text(f.title), f.url, types[f.type]) for f in feeds]
 
 
-def _home_crumb() -> tuple[str, str]:
-    return (settings.SITE_NAME, settings.SITE_URL + "/")
-
-
-def _article_meta(meta: PageMeta, article) -> None:
-    meta.og_type = "article"
-    meta.canonical = seo.article_canonical_url(article)
-    meta.image = seo.article_image(article) or meta.image
-    if not article.is_live:
-        meta.robots = "noindex"  # staff previews and signed preview links
-    authors = seo.unique_authors(article)
-    tags = [seo.xml_text(tag.name) for tag in article.tags.all()]
-    modified = seo.article_modified_at(article)
-    if article.published_at:
-        meta.og_extra.append(("article:published_time", article.published_at.isoformat()))
-    if modified:
-        meta.og_extra.append(("article:modified_time", modified.isoformat()))
-    meta.og_extra += [
-        ("article:author", seo.absolute_url(author.get_absolute_url())) for author in authors
-    ]
-    meta.og_extra.append(("article:section", seo.xml_text(article.section.name)))
-    meta.og_extra += [("article:tag", name) for name in tags]
-    meta.twitter_creator = next((a.x_handle for a in authors if a.x_handle), "")
-    meta.json_ld = [
-        ld.news_article(article, description=meta.description, image=meta.image, tags=tags),
-        ld.breadcrumbs(
-            [
-                _home_crumb(),
-                (article.section.name, seo.absolute_url(article.section.get_absolute_url())),
-                (article.headline, seo.absolute_url(article.get_absolute_url())),
-            ]
-        ),
-    ]
-
-
-def _author_meta(meta: PageMeta, author) -> None:
-    meta.og_type = "profile"
-    meta.image = seo.author_image(author) or meta.image
-    meta.twitter_creator = author.x_handle
-    meta.json_ld = [
-        ld.profile_page(author),
-        ld.breadcrumbs([_home_crumb(), (author.name, seo.absolute_url(author.get_absolute_url()))]),
-    ]
-
-
-def _book_meta(meta: PageMeta, book) -> None:
-    from authors.models import Author
-
-    meta.og_type = "book"
-    meta.image = seo.book_image(book) or meta.image
-    linked = list(book.authors.all())
-    if all(hasattr(author, "has_page") for author in linked):
-        # The book view annotates each author with has_page: no extra query.
-        with_pages = {author.pk for author in linked if author.has_page}
-    else:
-        live = Author.objects.with_live_articles().filter(pk__in=[a.pk for a in linked])
-        with_pages = set(live.values_list("pk", flat=True)) if linked else set()
-    if book.isbn:
-        meta.og_extra.append(("book:isbn", book.isbn))
-    if book.year:
-        meta.og_extra.append(("book:release_date", str(book.year)))
-    meta.og_extra += [
-        ("book:author", seo.absolute_url(author.get_absolute_url()))
-        for author in book.authors.all()
-        if author.pk in with_pages
-    ]
-    meta.json_ld = [
-        ld.book(book, authors_with_pages=with_pages),
-        ld.breadcrumbs(
-            [
-                _home_crumb(),
-                ("Our Books", seo.absolute_url(reverse("books:list"))),
-                (book.title, seo.absolute_url(book.get_absolute_url())),
-            ]
-        ),
-    ]
-
-
-def _description(kind: str, context) -> str:
-    obj = context.get(kind) if kind in OBJECT_KINDS else None
+def _description(kind: str) -> str:
     name = settings.SITE_NAME
-    if kind == "article":
-        return seo.article_description(obj)
-    if kind == "author":
-        return seo.describe(obj.short_bio or f"Articles by {obj.name} for {name}.")
-    if kind == "book":
-        return seo.describe(obj.description or obj.subtitle or f"{obj.title}, on {name}.")
-    if kind == "section":
-        return seo.describe(obj.description or f"The latest {obj.name} from {name}.")
-    if kind == "tag":
-        return seo.describe(f"Articles tagged “{obj.name}” from {name}.")
-    if kind == "webpage":
-        return pages_sharing.description(obj)
     if kind == "books":
         return f"Books by our writers, published or recommended by {name}."
     if kind == "authors":
@@ -287,11 +222,6 @@ def _description(kind: str, context) -> str:
 
 def _own_path(kind: str, context) -> str:
     """The page's path as the site names it (not as the request spelled it)."""
-    obj = context.get(kind) if kind in OBJECT_KINDS else None
-    if kind == "tag":
-        return tag_url(obj)
-    if obj is not None:
-        return obj.get_absolute_url()
     if kind == "home":
         return reverse("articles:home")
     if kind == "books":
@@ -308,31 +238,35 @@ def build_page_meta(context) -> PageMeta:
     """Everything the head's metadata block prints, for the page being rendered."""
     kind = page_kind(context)
     number = _page_number(context)
-    path = _own_path(kind, context)
+    subject = _subject(context, kind)
+    share = subject.share_meta() if subject is not None else None
+    path = share.path if share is not None else _own_path(kind, context)
     base_url = seo.absolute_url(path) if path else ""
     url = _with_page(base_url, number) if base_url else ""
-    obj = context.get(kind) if kind in OBJECT_KINDS else None
 
     og_title = seo.xml_text(_base_title(kind, context)) or settings.SITE_NAME
     meta = PageMeta(
         title=page_title(context),
         og_title=og_title,
-        description=_description(kind, context),
+        description=share.description if share is not None else _description(kind),
         canonical=url,
         url=url,
         image=seo.default_share_image(),
-        feeds=_feeds(kind, context),
+        feeds=_typed(_site_feeds() + (share.feeds if share is not None else [])),
     )
-    if kind == "article":
-        _article_meta(meta, obj)
-    elif kind == "author":
-        _author_meta(meta, obj)
-    elif kind == "book":
-        _book_meta(meta, obj)
-    elif kind == "webpage":
-        pages_sharing.apply(meta, obj)
-    elif kind in {"section", "tag", "books", "authors"} and base_url:
-        meta.json_ld = [ld.breadcrumbs([_home_crumb(), (og_title, base_url)])]
+    if share is not None:
+        meta.og_type = share.og_type
+        meta.canonical = share.canonical or meta.canonical
+        meta.image = share.image or meta.image
+        meta.robots = share.robots
+        meta.og_extra = share.og_extra
+        meta.twitter_creator = share.twitter_creator
+        if share.json_ld is not None:
+            meta.json_ld = share.json_ld
+        elif base_url:
+            meta.json_ld = [ld.breadcrumbs([ld.home_crumb(), (og_title, base_url)])]
+    elif kind in {"books", "authors"} and base_url:
+        meta.json_ld = [ld.breadcrumbs([ld.home_crumb(), (og_title, base_url)])]
     elif kind == "home":
         meta.json_ld = [ld.website(), ld.publisher()]
     elif kind == "search":

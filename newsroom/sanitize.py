@@ -6,7 +6,9 @@ mailto. Cleaning already-clean HTML returns it unchanged, so sanitising on every
 
 django-prose-editor (the body editor, configured in articles/forms.py) produces only
 elements from this list; what else it adds (``figure class``, ``img data-file``, ``a target``)
-is dropped here, and tests/newsroom/test_sanitize.py checks both.
+is dropped here, and tests/newsroom/test_sanitize.py checks both. One attribute beyond the
+editor's is kept: ``data-embed`` on ``<figure>``, and only with a provider name from
+``newsroom.embeds`` — the privacy-friendly embed card, which is a plain link.
 """
 
 import re
@@ -17,6 +19,8 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from .embeds import PROVIDER_KEYS
 
 ALLOWED_TAGS = frozenset(
     {
@@ -31,6 +35,7 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
     "blockquote": {"cite"},
+    "figure": {"data-embed"},
     "img": {"src", "alt", "width", "height", "title"},
     "ol": {"start", "reversed"},
     "q": {"cite"},
@@ -50,6 +55,8 @@ _MAX_PASSES = 4
 
 
 def _check_url_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "data-embed":
+        return value if value in PROVIDER_KEYS else None
     if attribute not in _URL_ATTRIBUTES:
         return value
     match = _SCHEME.match(_INVISIBLE.sub("", value))

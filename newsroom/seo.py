@@ -3,6 +3,9 @@
 Share cards, canonical links, JSON-LD, feeds and sitemaps all need absolute URLs. They are
 built from ``settings.SITE_URL`` and never from the request's Host header, which a client
 controls (a poisoned Host would otherwise end up in cached pages and shared links).
+
+Only what every app needs lives here: what an article, author or book says about itself is
+that app's business (``articles/sharing.py``, ``<app>/structured_data.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ _WHITESPACE = re.compile(r"\s+")
 _BLOCK_BREAK = re.compile(
     r"</(?:p|div|h[1-6]|li|blockquote|figcaption|pre|tr|td|th|dd|dt)\s*>|<br\s*/?>", re.I
 )
-SUMMARY_WORDS = 40
 
 DESCRIPTION_MAX_CHARS = 300
 
@@ -76,15 +78,6 @@ def describe(text: str, limit: int = DESCRIPTION_MAX_CHARS) -> str:
     return Truncator(plain_text(text)).chars(limit, truncate="…")
 
 
-def article_description(article) -> str:
-    """What describes an article to machines: its SEO description, else its excerpt, else
-    the opening words of the body (block boundaries kept as spaces)."""
-    text = article.seo_description or article.excerpt
-    if not text:
-        text = Truncator(plain_text(article.body)).words(SUMMARY_WORDS, truncate="…")
-    return describe(text)
-
-
 def language_tag() -> str:
     """The site language as a BCP 47 tag ("en-US"), the form schema.org and feeds expect."""
     return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
@@ -129,109 +122,6 @@ def site_logo() -> ShareImage | None:
 
 def default_share_image() -> ShareImage | None:
     return static_image(settings.SITE_SHARE_IMAGE, alt=settings.SITE_NAME)
-
-
-def _rendition_size(rendition, source_width, source_height) -> tuple[int | None, int | None]:
-    """The output size of an imagekit rendition, read from its processors without opening it.
-
-    Fill-type processors give an exact size; ResizeToFit scales the source's stored size.
-    Anything else is reported as unknown rather than guessed.
-    """
-    processors = getattr(getattr(rendition, "generator", None), "processors", None) or []
-    for processor in reversed(list(processors)):
-        width = getattr(processor, "width", None)
-        height = getattr(processor, "height", None)
-        kind = type(processor).__name__
-        if kind in {"ResizeToFill", "SmartResize", "ResizeCanvas"} and width and height:
-            return width, height
-        if kind == "ResizeToFit" and source_width and source_height:
-            scale = min(
-                (width or source_width) / source_width, (height or source_height) / source_height
-            )
-            if not getattr(processor, "upscale", True):
-                scale = min(scale, 1)
-            return round(source_width * scale), round(source_height * scale)
-    return None, None
-
-
-def article_image(article) -> ShareImage | None:
-    """The article's share image: the ``og_image`` rendition when the model has one
-    (1200 px wide), otherwise the uploaded featured image with its stored size."""
-    if not article.featured_image:
-        return None
-    alt = article.featured_image_alt or ""
-    rendition = getattr(article, "og_image", None)
-    if rendition is not None:
-        try:
-            url = rendition.url
-        except Exception:  # a missing source must not take the page down
-            url = ""
-        if url:
-            width, height = _rendition_size(
-                rendition, article.featured_image_width, article.featured_image_height
-            )
-            fmt = getattr(getattr(rendition, "generator", None), "format", "") or ""
-            mime = f"image/{fmt.lower()}".replace("jpg", "jpeg") if fmt else guess_mime_type(url)
-            return ShareImage(absolute_url(url), width, height, alt, mime)
-    return ShareImage(
-        url=absolute_url(article.featured_image.url),
-        width=article.featured_image_width,
-        height=article.featured_image_height,
-        alt=alt,
-        mime_type=guess_mime_type(article.featured_image.name),
-    )
-
-
-def _largest_jpeg_rendition(instance, source: str, family, alt: str) -> ShareImage | None:
-    """The biggest JPEG rendition of an image: never the original upload, whose EXIF
-    (GPS position, camera serial) must not reach other sites."""
-    from images import renditions
-
-    pic = renditions.picture(instance, source, family)
-    if pic is None:
-        return None
-    url = pic.jpeg_srcset.split(", ")[-1].rsplit(" ", 1)[0]
-    width, height = pic.candidates[-1]
-    return ShareImage(absolute_url(url), width, height, alt, "image/jpeg")
-
-
-def author_image(author) -> ShareImage | None:
-    from images import renditions
-
-    return _largest_jpeg_rendition(author, "photo", renditions.PORTRAIT, author.photo_alt)
-
-
-def book_image(book) -> ShareImage | None:
-    from images import renditions
-
-    return _largest_jpeg_rendition(book, "cover", renditions.COVER, book.cover_alt)
-
-
-def article_canonical_url(article) -> str:
-    """Where search engines should credit the piece: the original for republished work."""
-    if article.source_url:
-        return article.source_url
-    return absolute_url(article.get_absolute_url())
-
-
-def article_modified_at(article):
-    """When the article last changed for readers: the editorial "updated" time when set,
-    else the row's modification time; never before the publication time."""
-    modified = article.updated_at or article.modified_at
-    if article.published_at and (modified is None or modified < article.published_at):
-        return article.published_at
-    return modified
-
-
-def unique_authors(article) -> list:
-    """Byline authors in order, each once (one person may hold two byline roles)."""
-    seen: set[int] = set()
-    authors = []
-    for author in article.byline_authors:
-        if author.pk not in seen:
-            seen.add(author.pk)
-            authors.append(author)
-    return authors
 
 
 def news_language() -> str:

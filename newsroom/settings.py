@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "books",
     # Where imported records came from (import_wordpress; imports/models.py).
     "imports",
+    # Background tasks (images/tasks.py): Django's task API and its database queue. Listed
+    # after newsroom/, whose db_worker (newsroom/management/commands/db_worker.py) wraps the
+    # library's so the worker survives a lost database connection.
+    "django_tasks",
+    "django_tasks_db",
     # About, Masthead, Contact… and the tip form (pages/). Its URLs come last.
     "pages",
 ]
@@ -195,12 +200,20 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Pages, fragments and their tags' versions: Django's default of 300 entries would cull
+    # tags (each costs a render) long before memory matters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
-# Page cache (caching/cache.py): anonymous pages from the cache, invalidated by a content
-# generation that every save of content bumps. On by default in production (DEBUG=false).
-# Without Redis the pages stay in each process's memory but the generation lives in a small
-# file cache, so every process on the machine (gunicorn workers, manage.py) shares it.
+# Page cache (caching/cache.py): anonymous pages from the cache, each stored under the cache
+# tags of what it read and invalidated by tag after a change commits. On by default in
+# production (DEBUG=false). Without Redis the pages stay in each process's memory but the tag
+# versions live in a small file cache, so every process on the machine (gunicorn workers,
+# manage.py) sees every invalidation.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_STATE_ALIAS = "default" if REDIS_URL else "page-state"
@@ -209,6 +222,8 @@ if not REDIS_URL:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "cache" / "page-state",
         "TIMEOUT": None,
+        # One small file per tag; an evicted tag only costs a render (never a stale page).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 3600))
 # Pages each process also keeps in memory in front of Redis (checked against the generation).
@@ -220,17 +235,11 @@ PAGE_CACHE_S_MAXAGE = int(os.environ.get("PAGE_CACHE_S_MAXAGE", 10))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30))
 # Set per deploy (e.g. the git commit) so pages rendered by old code are not served by new.
 PAGE_CACHE_VERSION = os.environ.get("RELEASE", "")
-# Rows of these apps appear on public pages: saving or deleting one starts a new generation.
-PAGE_CACHE_CONTENT_APPS = [
-    "articles",
-    "authors",
-    "books",
-    "pages",
-    "taggit",
-    "redirects",
-    "sites",
-]
-# Tips readers send are never shown on a public page: receiving one invalidates nothing.
+# Rows of these apps appear on public pages: their reads are recorded as cache tags, and
+# saving or deleting one invalidates the tags it affects (caching/tags.py).
+PAGE_CACHE_CONTENT_APPS = ["articles", "authors", "books", "pages", "taggit", "redirects", "sites"]
+# Tips readers send are never shown on a public page: they are not tagged, and receiving one
+# invalidates nothing.
 PAGE_CACHE_IGNORED_MODELS: list[str] = ["pages.Tip"]
 # Never cached (besides MEDIA_URL): the admin, previews and the health check.
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz"]
@@ -242,6 +251,11 @@ PAGE_CACHE_BYPASS_PARAMS = ["preview", "token"]
 PAGE_CACHE_IGNORED_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 )
+
+# Edge caches purged by tag (caching/edge.py, deploy/varnish.vcl): the Varnish nodes that get
+# a PURGE with the invalidated tags after each change commits; none configured, none sent.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", "")
+VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", "2"))
 
 # Fragments (caching/fragments.py): the parts many pages share (navigation, Recent Articles,
 # Our Books, author boxes, article cards) rendered once per content generation, so a page the
@@ -275,10 +289,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded originals (images/storage.py): private, outside MEDIA_ROOT, never served under
+# MEDIA_URL. Readers get renditions; editors reach an original through the admin only.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 # Django serves local uploads itself in development and for `make serve` on one machine.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "images.storage.OriginalsStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -313,6 +331,21 @@ if AWS_STORAGE_BUCKET_NAME:
             },
         },
     }
+    # Originals in the same bucket under a private prefix: private ACL, reached only through
+    # short-lived signed URLs (the admin's link), never through the CDN's custom domain. The
+    # bucket policy must not make this prefix public (docs/deploy.md).
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "default_acl": "private",
+            "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"),
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
 
 # Uploads: a real image, at most this many bytes and pixels (see images/validators.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
@@ -326,20 +359,48 @@ RICH_TEXT_MAX_ELEMENTS = int(os.environ.get("RICH_TEXT_MAX_ELEMENTS", 20_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# imagekit: renditions are generated when the source is saved and their URLs are computed
-# without touching storage on each request ("optimistic").
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# imagekit: renditions are made by a background task after the save commits
+# (images/tasks.py), never by imagekit on save or on use; URLs are computed without touching
+# storage on each request.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "images.renditions.Deferred"
+# A failed rendition task is tried again this many times, first after this many seconds and
+# then twice as long each time; then it is logged and the page keeps its placeholder.
+RENDITION_RETRIES = int(os.environ.get("RENDITION_RETRIES", 5))
+RENDITION_RETRY_SECONDS = int(os.environ.get("RENDITION_RETRY_SECONDS", 30))
+# The most memory decoding one source image may take in a rendition job (large JPEGs are
+# decoded at a reduced scale first); bigger sources are refused and logged.
+RENDITION_MAX_BYTES = int(os.environ.get("RENDITION_MAX_BYTES", 200 * 1024 * 1024))
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # imagekit's file names, worked out once per spec and image instead of on every request.
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "images.storage.remembered_source_name_as_path"
+
+# Background tasks (django-tasks): slow work such as image renditions leaves the request and
+# runs in `manage.py db_worker` (started by `make run` and `make serve`, docs/deploy.md).
+# TASKS_BACKEND=immediate runs each task at once in the process that enqueued it (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }[TASKS_BACKEND]
+    }
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 
 # Listings
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", 12))
+# Lists of articles stop after this many pages, so the deepest page costs a bounded OFFSET
+# however large the archive (articles/pagination.py); older articles are found by search.
+LIST_MAX_PAGES = int(os.environ.get("LIST_MAX_PAGES", 1000))
+# Search ranks only the newest this-many matches of a query (articles/search.py).
+SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", 1000))
 RECENT_ARTICLES_COUNT = int(os.environ.get("RECENT_ARTICLES_COUNT", 5))
 
-# Reach: share cards, structured data, feeds and search (newsroom/seo.py, articles/feeds.py,
+# Reach: share cards, structured data, feeds and search (newsroom/seo.py, newsroom/page_meta.py
+# and each app's structured_data.py, articles/feeds.py,
 # articles/search.py). Images are paths under STATIC_URL.
 SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.png")
 SITE_SHARE_IMAGE = os.environ.get("SITE_SHARE_IMAGE", "img/share.png")
@@ -348,7 +409,7 @@ FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
 FEED_ITEMS = int(os.environ.get("FEED_ITEMS", 30))
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
-# Editorial workflow (articles/services.py): how long a shared preview link works.
+# Editorial workflow (editorial/preview_links.py): how long a shared preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
 
 # Email (newsroom/email_url.py): EMAIL_URL=smtp://user:password@host:587 (smtp+tls://,
@@ -396,7 +457,7 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?/?$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -28,6 +28,8 @@ SITEMAPS = {
 urlpatterns = [
     # The two-step sign-in and the second factor's setup, ahead of the admin's own login.
     path("admin/", include("accounts.urls")),
+    # Uploaded originals, for staff only (images/views.py); readers get renditions.
+    path("admin/images/", include("images.urls")),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("books/", include("books.urls")),
@@ -42,6 +44,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
+    path("healthz/ready", health.ready, name="healthz-ready"),
     path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]

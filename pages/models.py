@@ -20,6 +20,7 @@ from django.utils.html import strip_tags
 
 from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
+from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
@@ -82,6 +83,7 @@ class Page(EditorialModel):
     body = models.TextField(blank=True)
     featured_image = models.ImageField(
         "image",
+        storage=originals_storage,  # private: readers get renditions only
         upload_to="pages/%Y/",
         blank=True,
         width_field="featured_image_width",
@@ -190,6 +192,18 @@ class Page(EditorialModel):
 
     def get_absolute_url(self):
         return reverse("pages:detail", kwargs={"path": self.path})
+
+    # --- what the page tells machines (newsroom/page_meta.py asks) --------------------
+
+    def meta_title(self) -> str:
+        from .sharing import title
+
+        return title(self)
+
+    def share_meta(self):
+        from .sharing import share_meta
+
+        return share_meta(self)
 
     def ancestors(self) -> list[Page]:
         """The pages above this one, top first (loaded by ``with_ancestors``)."""

@@ -1,15 +1,18 @@
 """What a page tells machines about itself: title, description, share image, JSON-LD.
 
-``newsroom/page_meta.py`` calls these for a page (kind ``webpage``) as it does the other
-apps' for theirs; nothing here queries the database (the view loads the page's ancestors).
+``Page.meta_title()`` and ``Page.share_meta()`` delegate here; ``newsroom/page_meta.py`` asks
+them as it asks articles, authors and books. Nothing here queries the database (the view
+loads the page's ancestors).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 
+from articles.sharing import article_image
 from newsroom import seo
 from newsroom import structured_data as ld
+from newsroom.page_meta import ShareMeta
 
 
 def title(page) -> str:
@@ -26,7 +29,7 @@ def web_page(page, *, description: str, image) -> dict:
     kind of a page is the editor's to say, not ours to guess)."""
     url = seo.absolute_url(page.get_absolute_url())
     return ld.with_context(
-        ld._clean(
+        ld.clean(
             {
                 "@type": "WebPage",
                 "@id": url,
@@ -44,17 +47,21 @@ def web_page(page, *, description: str, image) -> dict:
     )
 
 
-def apply(meta, page) -> None:
-    """Fill the page's share card and JSON-LD into ``meta`` (a ``PageMeta``)."""
-    meta.image = seo.article_image(page) or meta.image
-    if not page.is_live:
-        meta.robots = "noindex"
-    trail = [(settings.SITE_NAME, settings.SITE_URL + "/")]
+def share_meta(page) -> ShareMeta:
+    """The page's share card (its ``og_image`` rendition, once made) and its JSON-LD: the
+    WebPage and the breadcrumb trail through the pages it sits under."""
+    text = description(page)
+    # The share image helper reads the same fields on a page as on an article.
+    image = article_image(page) or seo.default_share_image()
+    trail = [ld.home_crumb()]
     trail += [
         (seo.xml_text(p.title), seo.absolute_url(p.get_absolute_url()))
         for p in [*page.ancestors(), page]
     ]
-    meta.json_ld = [
-        web_page(page, description=meta.description, image=meta.image),
-        ld.breadcrumbs(trail),
-    ]
+    return ShareMeta(
+        description=text,
+        path=page.get_absolute_url(),
+        image=image,
+        robots="" if page.is_live else "noindex",  # staff previews and signed preview links
+        json_ld=[web_page(page, description=text, image=image), ld.breadcrumbs(trail)],
+    )

@@ -3,14 +3,18 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Every test writes uploads and renditions to its own temporary folder."""
+    """Every test writes uploads, renditions and originals to its own temporary folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
+    from caching.cache import forget_pending
+
+    forget_pending()
     cache.clear()
     yield
     cache.clear()
@@ -42,3 +46,13 @@ def contributor():
     from tests.articles.workflow_helpers import staff_in
 
     return staff_in("Contributor", "casey")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, monkeypatch):
+    """Background tasks run as soon as they are queued (django-tasks' immediate backend), and
+    a save's renditions are queued at once rather than after a commit that, inside a test's
+    transaction, never comes. tests/images/test_tasks.py checks the real order: after the
+    commit, in a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr("images.tasks.after_commit", lambda callback, using: callback())

@@ -18,21 +18,24 @@ def _article_type(apps, using):
     return content_type
 
 
+# (article-only model, generic model, the columns both have)
+MOVED = [
+    ("StatusChange", ["action", "from_status", "to_status", "published_at", "note", "by_id", "at"]),
+    ("PreviewLink", ["token", "created_by_id", "created_at", "expires_at", "revoked_at"]),
+]
+
+
+def _pairs(apps):
+    return [
+        (apps.get_model("articles", name), apps.get_model("editorial", name), fields)
+        for name, fields in MOVED
+    ]
+
+
 def to_editorial(apps, schema_editor):
     using = schema_editor.connection.alias
     content_type = _article_type(apps, using)
-    pairs = [
-        (
-            apps.get_model("articles", "StatusChange"),
-            apps.get_model("editorial", "StatusChange"),
-            ["action", "from_status", "to_status", "published_at", "note", "by_id", "at"],
-        ),
-        (
-            apps.get_model("articles", "PreviewLink"),
-            apps.get_model("editorial", "PreviewLink"),
-            ["token", "created_by_id", "created_at", "expires_at", "revoked_at"],
-        ),
-    ]
+    pairs = _pairs(apps)
     for old_model, new_model, fields in pairs:
         rows = old_model.objects.using(using).order_by("pk").iterator(chunk_size=BATCH)
         batch = []
@@ -51,19 +54,8 @@ def to_editorial(apps, schema_editor):
 def to_articles(apps, schema_editor):
     using = schema_editor.connection.alias
     content_type = _article_type(apps, using)
-    pairs = [
-        (
-            apps.get_model("editorial", "StatusChange"),
-            apps.get_model("articles", "StatusChange"),
-            ["action", "from_status", "to_status", "published_at", "note", "by_id", "at"],
-        ),
-        (
-            apps.get_model("editorial", "PreviewLink"),
-            apps.get_model("articles", "PreviewLink"),
-            ["token", "created_by_id", "created_at", "expires_at", "revoked_at"],
-        ),
-    ]
-    for new_model, old_model, fields in pairs:
+    pairs = _pairs(apps)
+    for old_model, new_model, fields in pairs:
         rows = new_model.objects.using(using).filter(content_type=content_type)
         old_model.objects.using(using).bulk_create(
             [
@@ -77,7 +69,7 @@ def to_articles(apps, schema_editor):
             batch_size=BATCH,
         )
         rows.delete()
-    _reset_sequences(apps, schema_editor, [old for _, old, _ in pairs])
+    _reset_sequences(apps, schema_editor, [old for old, _, _ in pairs])
 
 
 def _reset_sequences(apps, schema_editor, models):

@@ -1,8 +1,8 @@
-"""``{% fragment "name" key… %}…{% endfragment %}``: a block rendered once per content
-generation and shared by every page that shows it (caching/fragments.py says why).
+"""``{% fragment "name" key… %}…{% endfragment %}``: a block stored under the cache tags of
+what it read and shared by every page that shows it (caching/fragments.py says why).
 
-The keys are whatever makes the block differ (an author's pk, a heading level); the content
-generation is added by the fragment cache itself. Inside the block, inclusion tags that run
+The keys are whatever makes the block differ (an author's pk, a heading level); the tags
+are recorded by the fragment cache itself. Inside the block, inclusion tags that run
 queries run only when the fragment is rendered, so a page that finds the fragment stored
 runs none of them.
 
@@ -16,6 +16,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from caching import fragments
+from caching import tags as cache_tags
 
 register = template.Library()
 
@@ -29,6 +30,10 @@ class FragmentNode(template.Node):
     def render(self, context):
         name = self.name.resolve(context)
         keys = [key.resolve(context) for key in self.keys]
+        if not cache_tags.is_recording():
+            # Rendered outside a recorded request: the objects the block is given are what it
+            # can show without a query (its own queries are recorded as it renders).
+            cache_tags.record_objects(context.flatten().values())
         html = fragments.get_or_build(
             context.get("request"), name, keys, lambda: str(self.nodelist.render(context))
         )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from .. import permissions, revisions, services
+from .. import permissions, preview_links, revisions, services
 from ..forms import (
     CONCURRENCY_FIELDS,
     PUBLISH,
@@ -257,7 +257,7 @@ class EditorialAdminMixin(RevisionPagesMixin):
         for link in data.get("revoke_links") or []:
             self.run_service(
                 request,
-                lambda link=link: services.preview_link_revoke(link=link, by=request.user),
+                lambda link=link: preview_links.preview_link_revoke(link=link, by=request.user),
                 f"The preview link was revoked; it no longer opens the {obj._meta.verbose_name}.",
             )
         button = next((b for b in WORKFLOW_BUTTONS if b in request.POST), None)
@@ -300,7 +300,7 @@ class EditorialAdminMixin(RevisionPagesMixin):
         elif button == SHARE:
 
             def share():
-                link = services.preview_link_create(obj=obj, by=by)
+                link = preview_links.preview_link_create(obj=obj, by=by)
                 expires = date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT")
                 return format_html(
                     "Preview link (works until {}, anyone with it can read the draft): "

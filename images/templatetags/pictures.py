@@ -4,10 +4,17 @@ family, with ``width``/``height`` from the stored image size and lazy loading by
 The lead image of a page passes ``priority=True``: it is fetched eagerly with
 ``fetchpriority="high"`` because it is what the reader sees first.
 
+Until the image's renditions have been made (a background task, images/tasks.py) the tag
+prints a placeholder instead: an ``<img>`` of the same width and height whose source is an
+inline SVG, so the layout does not move when the picture arrives and no link leads to a file
+that does not exist yet.
+
 The element is built in Python rather than by an included template: listing pages print
 dozens of pictures, and an inclusion tag's template render cost more than everything else
 the picture needs (the URLs themselves are remembered, see images/renditions.py).
 """
+
+from urllib.parse import quote
 
 from django import template
 from django.utils.html import format_html
@@ -28,12 +35,30 @@ FAMILIES = {
 LOADING = {True: mark_safe('fetchpriority="high"'), False: mark_safe('loading="lazy"')}
 
 
+def placeholder_src(width: int, height: int) -> str:
+    """A flat grey SVG of the given proportions, as a ``data:`` URL (CSP allows data: images)."""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+        f'<rect width="100%" height="100%" fill="#e7e5e4"/></svg>'
+    )
+    return "data:image/svg+xml," + quote(svg, safe="")
+
+
 @register.simple_tag
 def picture(obj, family, *, alt="", sizes="100vw", priority=False, css_class=""):
     source, spec = FAMILIES[family]
     pic = renditions.picture(obj, source, spec)
     if pic is None:
         return ""
+    if not renditions.is_ready(obj, source):
+        return format_html(
+            '<img class="picture-placeholder{}" src="{}" width="{}" height="{}" alt="{}">',
+            f" {css_class}" if css_class else "",
+            placeholder_src(pic.width, pic.height),
+            pic.width,
+            pic.height,
+            alt,
+        )
     return format_html(
         '<picture{}><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {} '

@@ -9,6 +9,10 @@
   whose login is a WordPress user stands for that user.
 - A post's bylines are its Co-Authors Plus terms in order, else its ``dc:creator``; a creator
   missing from the export's users is made on first sight and noted.
+- A malformed login (one WordPress could not have stored: markup, other characters, more
+  than 60 characters) still gives an author, named as readers saw it, but is never linked
+  to a login here, and is noted. An empty login is no author: its posts are noted as
+  having none.
 - The old ``/author/<nicename>/`` archive and ``/?author=ID`` redirect to the profile.
 """
 
@@ -53,16 +57,25 @@ class Authors(Step):
         nicename = wp_author.nicename or mapping.author_nicename(login)
         author = self.ledger.known(Kind.AUTHOR, login)
         ref = f"author {login}"
+        self.counted(Kind.AUTHOR, login)
         if author is not None:
             self.report.add("authors", Outcome.UNCHANGED)
         else:
-            name = mapping.author_name(wp_author)[:120] or login[:120]
+            name = mapping.author_name(wp_author)[:120] or clean_text(login)[:120] or "Author"
+            user, slug_from = None, (nicename, login, name)
+            if mapping.valid_login(login):
+                user = self.matching_user(login, wp_author.email)
+            else:
+                slug_from = (wp_author.nicename, name)  # not from the damaged login
+                self.report.note(
+                    "authors", ref, "its login is malformed: imported, not linked to any login"
+                )
             author = self.adopt_or_create_author(
                 ref,
                 name=name,
-                slug=mapping.slug_candidate(nicename, login, name),
+                slug=mapping.slug_candidate(*slug_from),
                 bio=clean_text(wp_author.description),
-                user=self.matching_user(login, wp_author.email),
+                user=user,
             )
             self.ledger.remember(Kind.AUTHOR, login, author, data={"wp_id": wp_author.wp_id})
         paths = [mapping.archive_path(self.base, "author", nicename)]
@@ -106,10 +119,13 @@ class Authors(Step):
         """The author of a post's ``dc:creator``; one missing from the export is created."""
         if not login:
             return None
-        author = self.ledger.known(Kind.AUTHOR, login)
+        author = self.known_and_counted(Kind.AUTHOR, login)
         if author is None:
             author = self.author_for_user(WPAuthor(wp_id="", login=login))
-            self.report.note("articles", ref, f"its author {login} is not among the export's users")
+            if login not in {wp_author.login for wp_author in self.export.authors}:
+                self.report.note(
+                    "articles", ref, f"its author {login} is not among the export's users"
+                )
         return author
 
     # --- Co-Authors Plus -------------------------------------------------------------------
@@ -156,6 +172,7 @@ class Authors(Step):
     def guest_author(self, nicename: str, info: dict) -> Author:
         ref = f"guest author {nicename}"
         author = self.ledger.known(Kind.GUEST_AUTHOR, nicename)
+        self.counted(Kind.GUEST_AUTHOR, nicename)
         if author is not None:
             self.report.add("authors", Outcome.UNCHANGED)
         else:

@@ -6,8 +6,9 @@ and a single line break means ``<br>``, with shortcodes (``[caption]``, ``[galle
 ``<!-- wp:… -->`` comments. Both go through the same steps:
 
 1. shortcodes are rendered to plain HTML (a caption becomes ``<figure>``/``<figcaption>``,
-   a gallery becomes figures, an embed or a video becomes a link), or removed with their text
-   kept; each one is noted in the report;
+   a gallery becomes figures, a video becomes a link), or removed with their text kept;
+   embeds — ``[embed]``, block-editor embed blocks, a URL alone on its line — become
+   privacy-friendly cards (``embeds``); each one is noted in the report;
 2. paragraphs are made from blank lines wherever text is not already inside a block element;
 3. the result goes through the site's one sanitiser (``newsroom.sanitize.sanitize_html``), so
    scripts, event handlers, ``javascript:`` links and styles are gone;
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 
 from newsroom.sanitize import sanitize_html
 
+from .embeds import render_embeds
 from .links import rewrite_links
 from .paragraphs import autop, tidy
 from .shortcodes import render_shortcodes
@@ -50,6 +52,6 @@ class ConversionContext:
 def convert_content(raw: str | None, context: ConversionContext) -> str:
     """WordPress post content → sanitised HTML for ``Article.body``."""
     text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    text = render_shortcodes(text, context)
+    text = render_embeds(render_shortcodes(text, context), context)
     html = tidy(sanitize_html(autop(text)))
     return rewrite_links(html, context)

@@ -4,8 +4,9 @@ Order: authors (users, then Co-Authors Plus guest authors), sections (categories
 images (attachments, then files the posts use that no attachment names), articles (posts),
 then the report of what is not imported (pages, menus, other types, comments). Each step
 has its module, whose docstring states its rules: ``authors``, ``taxonomy``, ``media``,
-``posts``; what they share is in ``run`` (one record per transaction, dry runs),
-``ledger`` (what each WordPress record became) and ``redirects`` (old addresses).
+``posts``, ``leftovers`` (what is not imported); what they share is in ``run`` (one record
+per transaction, dry runs), ``ledger`` (what each WordPress record became) and ``redirects``
+(old addresses).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from . import leftovers
 from .authors import Authors
 from .media import Media
 from .parser import WPItem, WXRExport
@@ -23,8 +25,6 @@ from .run import ImportOptions, ImportRun, item_ref
 from .taxonomy import Taxonomy
 
 __all__ = ["ImportOptions", "Importer", "wordpress_import"]
-
-IMPORTED_TYPES = {"post", "attachment", "guest-author"}
 
 
 def wordpress_import(
@@ -84,23 +84,4 @@ class Importer:
         return posts
 
     def report_not_imported(self) -> None:
-        for item in self.state.export.items:
-            if item.post_type in IMPORTED_TYPES:
-                continue
-            kind = "pages" if item.post_type == "page" else item.post_type
-            where = f" (was at {item.link})" if item.link else ""
-            self.report.add(
-                kind,
-                Outcome.SKIPPED,
-                item_ref(item),
-                f"{item.post_type} items are not imported{where}",
-            )
-        comments = sum(item.comment_count for item in self.state.export.items)
-        if comments:
-            self.report.add(
-                "comments",
-                Outcome.SKIPPED,
-                f"{comments} comment(s)",
-                "comments are not imported: the newsroom has none",
-                n=comments,
-            )
+        leftovers.report_not_imported(self.state.export, self.report)

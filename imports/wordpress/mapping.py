@@ -13,7 +13,12 @@ auto-draft    not imported
 ============  =========================================================================
 
 A password-protected post was public only to readers who had the password, so it is
-imported unpublished, whatever its WordPress status, and the report says so.
+imported unpublished when it was published; a password-protected draft, pending or
+scheduled post keeps its status (it was never public either way). The password itself is
+not imported, and the report says so for each.
+
+A "future" post whose time has passed (WordPress's "missed schedule": its cron never ran)
+is published at that time, as WordPress publishes it when it notices, and noted.
 """
 
 from __future__ import annotations
@@ -29,15 +34,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.utils.encoding import escape_uri_path
 from django.utils.text import slugify
 
-from articles.legacy import LEGACY_QUERY_PARAMS, front_path, legacy_query_key
+from articles.legacy import (
+    LEGACY_QUERY_PARAMS,
+    front_path,
+    legacy_query_key,
+)
 from articles.models import Article
 
 from .attribution import Attribution, valid_source_url
 from .links import site_relative
 from .parser import WPAuthor, WPItem, WXRExport
 from .text import clean_text
-
-REDIRECT_PATH_MAX_LENGTH = 200  # django.contrib.redirects' Redirect.old_path / new_path
 
 Status = Article.Status
 
@@ -113,14 +120,33 @@ def plan_post(item: WPItem, tz: tzinfo, now: datetime) -> PostPlan:
     else:
         ours, published_at = Status.DRAFT, chosen_date
         notes.append(f"its WordPress status “{status}” is unknown; it was imported as a draft")
+    if status == "future" and date is not None and date <= now:
+        notes.append(
+            "it was scheduled in WordPress for a time that has passed; it is published at that time"
+        )
     if item.password:
         if ours == Status.PUBLISHED:
             notes.append("it was password-protected in WordPress and is unpublished here")
-        ours = Status.UNPUBLISHED if ours == Status.PUBLISHED else ours
+            ours = Status.UNPUBLISHED
+        else:
+            notes.append("it was password-protected in WordPress; the password is not kept")
     return PostPlan(status=ours, published_at=published_at, updated_at=modified, notes=tuple(notes))
 
 
 # --- people ------------------------------------------------------------------------------------
+
+
+# What WordPress's sanitize_user() leaves in a login (strict mode), and its column's length.
+_WP_LOGIN = re.compile(r"[A-Za-z0-9 _.@-]{1,60}")
+
+
+def valid_login(login: str) -> bool:
+    """Whether ``login`` is one WordPress could have stored.
+
+    Anything else means a hand-edited or damaged export: the author is still imported
+    (under the name readers saw), but never linked to one of our accounts on its word.
+    """
+    return bool(_WP_LOGIN.fullmatch(login or ""))
 
 
 def author_nicename(login: str) -> str:
@@ -255,11 +281,13 @@ def archive_path(base: str, *segments: str) -> str:
 
 
 def usable_old_path(path: str) -> str:
-    """Why an old path cannot be a redirect, or '' when it can."""
+    """Why an old path cannot be a redirect, or '' when it can.
+
+    Length is no reason: a path too long for ``Redirect.old_path`` is stored under
+    ``articles.legacy.redirect_key``, which the legacy middleware looks up.
+    """
     if not path.startswith("/"):
         return "it is not a path"
-    if len(path) > REDIRECT_PATH_MAX_LENGTH:
-        return f"it is longer than {REDIRECT_PATH_MAX_LENGTH} characters"
     return ""
 
 

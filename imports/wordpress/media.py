@@ -1,12 +1,13 @@
 """Media: attachments, then the uploads files posts show that no attachment names.
 
-- Files are read from ``--media-dir`` (a copy of the old ``wp-content/uploads``) and never
-  from the network. A size variant WordPress made (``pic-300x200.jpg``) is found through its
-  original; on a multisite network the ``sites/<n>/`` prefix may be missing. A path leading
-  outside the media folder is refused.
+- Files are read from ``--media-dir`` (a copy of the old ``wp-content/uploads``, or of a
+  WordPress.com site's media by year and month) and never from the network; which
+  addresses count is ``uploads``' business. A size variant WordPress made
+  (``pic-300x200.jpg``) is found through its original; on a multisite network the
+  ``sites/<n>/`` prefix may be missing. A path leading outside the media folder is refused.
 - Every file is checked as an image we accept (``validate_image_file``) before it is copied
-  into the media storage under ``wordpress/``, with a safe name. A dry run checks but does
-  not copy.
+  into the media storage under ``wordpress/``, with a safe name and without its location and
+  device data (``images.metadata.clean_image``). A dry run checks but does not copy.
 - A file an earlier run copied is reused (the ledger keeps its storage name), so a second run
   copies nothing. Files are copied before any post needs them; a copy whose record cannot be
   written is deleted again (``ImportRun.attempt``).
@@ -26,9 +27,12 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
+from images.metadata import clean_image
+from images.storage import originals_storage
 from images.uploads import safe_upload_name
 from images.validators import validate_image_file
 from imports.models import ImportedItem
@@ -43,7 +47,10 @@ from .uploads import MediaLookup, MediaRef, original_upload_path, upload_path
 
 Kind = ImportedItem.Kind
 MEDIA_FOLDER = "wordpress"
-_UPLOAD_URL = re.compile(r"""(?:https?:)?(?://[^\s"'<>()]+)?/wp-content/uploads/[^\s"'<>()\[\]]+""")
+_UPLOAD_URL = re.compile(
+    r"""(?:https?:)?(?://[^\s"'<>()]+)?/wp-content/uploads/[^\s"'<>()\[\]]+"""
+    r"""|(?:https?:)?//[^\s"'<>()/]*\.files\.wordpress\.com/[^\s"'<>()\[\]]+"""
+)
 
 
 class Media(Step):
@@ -186,6 +193,20 @@ class Media(Step):
         self.report.add("images", Outcome.CREATED)
         return stored, ""
 
+    def private_copy(self, name: str) -> str:
+        """A featured image's original, in the private originals storage under the same name.
+
+        The public copy under ``wordpress/`` stays: post bodies show it, and it was stripped
+        of location and device data when it was copied. The featured image's original, like
+        every uploaded original, is private; readers get its renditions.
+        """
+        private = originals_storage()
+        if not private.exists(name):
+            with default_storage.open(name, "rb") as handle:
+                # Left in place if the record rolls back: the next run finds and reuses it.
+                return private.save(name, handle)
+        return name
+
     def copy_image(self, path: str, ref: str) -> tuple[str, str]:
         """Check an uploads file and store a copy: (storage name, '') or ('', problem).
 
@@ -204,6 +225,9 @@ class Media(Step):
                 return "", ""
             folder = "/".join(slugify(part) or "x" for part in posixpath.dirname(path).split("/"))
             name = safe_upload_name(local.name, handle, is_image=True)
+            cleaned = clean_image(handle)  # no GPS or camera data in our copy
+            if cleaned is not None:
+                upload = ContentFile(cleaned, name=local.name)
             stored = default_storage.save(posixpath.join(MEDIA_FOLDER, folder, name), upload)
         self.run.new_files.append(stored)  # deleted again if its record is rolled back
         return stored, ""

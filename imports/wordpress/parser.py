@@ -11,8 +11,17 @@ blank line). Both are removed while reading, and the number of removed character
 reported. The file is read as a stream and each ``<item>`` is dropped from the tree once
 read, so a large export does not need several times its size in memory.
 
-Namespaces differ between WXR 1.0, 1.1 and 1.2; tags are normalised to ``wp:``,
-``content:``, ``excerpt:`` and ``dc:`` prefixes whatever the version.
+Namespaces differ between WXR 1.0, 1.1 and 1.2, and WordPress.com (and WordPress's own
+theme unit test data) write them with ``https://``; tags are normalised to ``wp:``,
+``content:``, ``excerpt:`` and ``dc:`` prefixes whatever the version and scheme. As
+WordPress's own importer does, any ``<major>.<minor>`` version is read; one newer than 1.2 is
+read with a warning.
+
+WordPress's importer also reads exports in which a CDATA section holds an unescaped ``]]>``
+(its test file "crazy-cdata"): strict XML ends the section there and refuses the rest. When
+the streaming read fails, the file is read once more with each such section re-escaped
+(``_repair_cdata``) — taking, as WordPress does, everything up to the last ``]]>`` before the
+element's closing tag — and the warning says how many sections were repaired.
 """
 
 from __future__ import annotations
@@ -27,23 +36,29 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
 SUPPORTED_VERSIONS = {"1.0", "1.1", "1.2"}
+_VERSION = re.compile(r"\d+\.\d+")
 # Bytes below 0x20 other than tab, newline and carriage return are not allowed in XML 1.0.
 # In UTF-8 they never occur inside a multi-byte character, so removing them byte-wise is safe.
 _FORBIDDEN_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
 _LEADING_JUNK = re.compile(rb"^[\s\xef\xbb\xbf]+")
 
 NAMESPACE_PREFIXES = [
-    # Checked in order: the excerpt namespace starts like the wp one.
-    ("http://wordpress.org/export/", "/excerpt/", "excerpt"),
-    ("http://wordpress.org/export/", "", "wp"),
-    ("http://purl.org/rss/1.0/modules/content/", "", "content"),
-    ("http://purl.org/dc/elements/1.1/", "", "dc"),
-    ("http://wellformedweb.org/CommentAPI/", "", "wfw"),
+    # Checked in order, on the URI without its scheme: the excerpt namespace starts like
+    # the wp one.
+    ("wordpress.org/export/", "/excerpt/", "excerpt"),
+    ("wordpress.org/export/", "", "wp"),
+    ("purl.org/rss/1.0/modules/content/", "", "content"),
+    ("purl.org/dc/elements/1.1/", "", "dc"),
+    ("wellformedweb.org/CommentAPI/", "", "wfw"),
 ]
 
 
 class WXRError(Exception):
     """The file is not a WordPress export we can read safely."""
+
+
+class _NotWellFormed(WXRError):
+    """Strict XML refused the file; it may still be an export WordPress reads."""
 
 
 @dataclass
@@ -82,6 +97,21 @@ class WPItemTerm:
 
 
 @dataclass
+class WPComment:
+    """A comment on an item (``<wp:comment>``): kept only to be written out, never imported."""
+
+    comment_id: str
+    author: str = ""
+    author_url: str = ""
+    date_gmt: str = ""
+    date: str = ""
+    content: str = ""
+    approved: str = ""  # "1", "0" (held for moderation), "spam", "trash"
+    comment_type: str = ""  # "", "comment", "pingback", "trackback"
+    parent: str = ""
+
+
+@dataclass
 class WPItem:
     """One ``<item>``: a post, page, attachment, menu item, guest author or custom type."""
 
@@ -104,7 +134,11 @@ class WPItem:
     attachment_url: str = ""
     terms: list[WPItemTerm] = field(default_factory=list)
     meta: dict[str, list[str]] = field(default_factory=dict)
-    comment_count: int = 0
+    comments: list[WPComment] = field(default_factory=list)
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.comments)
 
     def meta_value(self, key: str) -> str:
         """The first value stored under ``key`` (WordPress allows several), or ''."""
@@ -169,6 +203,7 @@ def _local(tag: str) -> str:
     if not tag.startswith("{"):
         return tag
     uri, _, name = tag[1:].partition("}")
+    uri = uri.removeprefix("https://").removeprefix("http://")
     for start, contains, prefix in NAMESPACE_PREFIXES:
         if uri.startswith(start) and contains in uri:
             return f"{prefix}:{name}"
@@ -189,6 +224,20 @@ def _int(value: str, default: int = 0) -> int:
         return int(value.strip())
     except (TypeError, ValueError):
         return default
+
+
+def _comment(element) -> WPComment:
+    return WPComment(
+        comment_id=_text(element, "wp:comment_id"),
+        author=_text(element, "wp:comment_author"),
+        author_url=_text(element, "wp:comment_author_url"),
+        date_gmt=_text(element, "wp:comment_date_gmt"),
+        date=_text(element, "wp:comment_date"),
+        content=_text(element, "wp:comment_content", strip=False),
+        approved=_text(element, "wp:comment_approved"),
+        comment_type=_text(element, "wp:comment_type"),
+        parent=_text(element, "wp:comment_parent"),
+    )
 
 
 def _author(element) -> WPAuthor:
@@ -267,7 +316,7 @@ def _item(element) -> WPItem | None:
             if key:
                 item.meta.setdefault(key, []).append(_text(child, "wp:meta_value"))
         elif name == "wp:comment":
-            item.comment_count += 1
+            item.comments.append(_comment(child))
     return item
 
 
@@ -298,14 +347,64 @@ def _events(source) -> Iterator[tuple[str, object]]:
         ) from exc
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        raise WXRError(f"The file is not well-formed XML (line {line}, column {column}).") from exc
+        raise _NotWellFormed(
+            f"The file is not well-formed XML (line {line}, column {column})."
+        ) from exc
+
+
+# A CDATA section that is an element's whole content, up to the last "]]>" before the
+# element's closing tag (as WordPress's importer reads it).
+_CDATA_ELEMENT = re.compile(
+    rb"(<(?P<tag>[A-Za-z_][\w:.-]*)(?:\s[^<>]*)?>)<!\[CDATA\[(?P<body>.*?)\]\]>(</(?P=tag)>)",
+    re.DOTALL,
+)
+_ESCAPED_END = b"]]]]><![CDATA[>"
+
+
+def _repair_cdata(data: bytes) -> tuple[bytes, int]:
+    """Re-escape every ``]]>`` inside an element's CDATA content; return the count repaired."""
+    repaired = 0
+
+    def replace(match: re.Match) -> bytes:
+        nonlocal repaired
+        body = match.group("body").replace(_ESCAPED_END, b"]]>")
+        if b"]]>" not in body:
+            return match.group(0)
+        repaired += 1
+        body = body.replace(b"]]>", _ESCAPED_END)
+        return match.group(1) + b"<![CDATA[" + body + b"]]>" + match.group(4)
+
+    return _CDATA_ELEMENT.sub(replace, data), repaired
 
 
 def parse_wxr(source: str | Path | io.BufferedIOBase) -> WXRExport:
-    """Read an export from a path or a binary file object."""
+    """Read an export from a path or a binary file object.
+
+    The file is streamed; only when strict XML refuses it is it read whole, once, to repair
+    the unescaped ``]]>`` WordPress's own importer tolerates (see the module docstring).
+    """
     if isinstance(source, str | Path):
         with open(source, "rb") as handle:
             return parse_wxr(handle)
+    start = source.tell() if source.seekable() else None
+    try:
+        return _read(source)
+    except _NotWellFormed:
+        if start is None:
+            raise
+        source.seek(start)
+        data, repaired = _repair_cdata(source.read())
+        if not repaired:
+            raise
+    export = _read(io.BytesIO(data))
+    export.warnings.append(
+        f"{repaired} CDATA section(s) held an unescaped “]]>”; they were read as WordPress "
+        "reads them (up to the last “]]>” before the closing tag)."
+    )
+    return export
+
+
+def _read(source) -> WXRExport:
     reader = _CleaningReader(source)
     export = WXRExport()
     path: list[str] = []
@@ -343,6 +442,11 @@ def parse_wxr(source: str | Path | io.BufferedIOBase) -> WXRExport:
         raise WXRError("This is not a WordPress export: it has no channel.")
     if not export.wxr_version:
         raise WXRError("This is not a WordPress export: it has no wp:wxr_version.")
+    if not _VERSION.fullmatch(export.wxr_version):
+        raise WXRError(
+            f"This is not a WordPress export: its WXR version {export.wxr_version!r} is not a "
+            "version number."
+        )
     if export.wxr_version not in SUPPORTED_VERSIONS:
         export.warnings.append(
             f"WXR version {export.wxr_version} is not one this was written for (1.0–1.2)."

@@ -2,9 +2,10 @@
 
 Every imported author, section, tag, image and post keeps its old addresses: its permalink
 or archive path, and WordPress's query address (``/?p=ID``, ``/?cat=ID``…, keyed by
-``articles.legacy.legacy_query_key``, which the legacy middleware answers). An address that
-cannot be a redirect (too long, not a path) is reported, not stored. An existing redirect
-to somewhere else is kept unless ``--update`` is given.
+``articles.legacy.legacy_query_key``, which the legacy middleware answers). A path too long
+for the redirect table is stored under ``articles.legacy.redirect_key`` (its start and a
+hash), which the middleware answers too, and noted; the query address never depends on it.
+An existing redirect to somewhere else is kept unless ``--update`` is given.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.text import Truncator
 
-from articles.legacy import legacy_query_key
+from articles.legacy import REDIRECT_PATH_MAX_LENGTH, legacy_query_key, redirect_key
 
 from . import mapping
 from .report import ImportReport, Outcome
@@ -43,14 +44,22 @@ class Redirects:
     def redirect(self, old_path: str, new_path: str, ref: str) -> None:
         """Make ``old_path`` answer with a permanent redirect to ``new_path``."""
         problem = mapping.usable_old_path(old_path)
-        if not problem and len(new_path) > mapping.REDIRECT_PATH_MAX_LENGTH:
+        if not problem and len(new_path) > REDIRECT_PATH_MAX_LENGTH:
             problem = "the new address is too long for a redirect"
+        shown = Truncator(old_path).chars(80)
         if problem:
-            shown = Truncator(old_path).chars(80)
             self.report.add("redirects", Outcome.SKIPPED, shown, f"{problem} ({ref})")
             return
         if old_path == new_path:
             return
+        if len(old_path) > REDIRECT_PATH_MAX_LENGTH:
+            old_path = redirect_key(old_path)
+            self.report.note(
+                "redirects",
+                shown,
+                f"longer than {REDIRECT_PATH_MAX_LENGTH} characters: stored under a shortened "
+                f"key ({ref})",
+            )
         existing = self.paths.get(old_path)
         if existing is None:
             Redirect.objects.create(site_id=settings.SITE_ID, old_path=old_path, new_path=new_path)

@@ -47,6 +47,7 @@ class ImportReport:
 
     source: str = ""
     dry_run: bool = False
+    wxr_version: str = ""  # the export's format version, as it declared it
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -99,6 +100,7 @@ class ImportReport:
         return {
             "source": self.source,
             "dry_run": self.dry_run,
+            "wxr_version": self.wxr_version,
             "counts": {
                 kind: {o.value: self.counts[kind][o] for o in COUNTED} for kind in self.kinds()
             },

@@ -12,6 +12,9 @@ Rules every step keeps:
   before are left alone and an existing redirect is kept; with it, a post whose WordPress
   modification time or content changed is written again (its slug stays, so its address
   does not change) and redirects are pointed at the current addresses.
+- **Every record is counted once per run**, created, updated or unchanged, however many
+  posts use it (``ImportRun.seen``), so a second run accounts for the same totals as the
+  first — authors, sections and tags first met in a post's data included.
 - **A dry run writes nothing**: everything runs inside one transaction that is rolled back
   (see ``importer.wordpress_import``), and no file is copied.
 """
@@ -76,11 +79,16 @@ class ImportRun:
         self.hosts = mapping.site_hosts(export)
         self.base = mapping.blog_path(export)
         self.media_root = options.media_dir.resolve() if options.media_dir else None
-        self.report = ImportReport(source=self.source, dry_run=options.dry_run)
+        self.report = ImportReport(
+            source=self.source, dry_run=options.dry_run, wxr_version=export.wxr_version
+        )
         self.report.warnings.extend(export.warnings)
         self.ledger = Ledger(self.source)
         self.redirects = Redirects(self.report, base=self.base, update=options.update)
         self.new_files: list[str] = []  # files copied by the record being imported
+        # (kind, WordPress key) of the authors, sections and tags counted in this run's
+        # report; one met again in a later post is reused without being counted twice.
+        self.seen: set[tuple[str, str]] = set()
 
     def load_state(self) -> None:
         """Read this site's import records and the redirects once, not once per lookup.
@@ -99,6 +107,7 @@ class ImportRun:
         """
         counts = {key: Counter(counter) for key, counter in self.report.counts.items()}
         entries = len(self.report.entries)
+        seen = set(self.seen)
         self.new_files = []
         try:
             with transaction.atomic():
@@ -109,6 +118,7 @@ class ImportRun:
             for name in self.new_files:
                 default_storage.delete(name)
             self.report.counts = defaultdict(Counter, counts)
+            self.seen = seen
             del self.report.entries[entries:]
             self.report.add(kind, Outcome.FAILED, ref, f"{type(exc).__name__}: {exc}")
             return False
@@ -119,6 +129,21 @@ class ImportRun:
 
 class Step:
     """A part of the import (authors, taxonomy, media, posts) working on one run."""
+
+    def counted(self, kind: str, key) -> bool:
+        """Whether this run has counted the record already; marks it counted if not."""
+        mark = (kind, str(key))
+        if mark in self.run.seen:
+            return True
+        self.run.seen.add(mark)
+        return False
+
+    def known_and_counted(self, kind: str, key):
+        """The object this run already imported and counted for (kind, key), else None:
+        the caller then imports it, which counts it (as unchanged on a second run)."""
+        if (kind, str(key)) not in self.run.seen:
+            return None
+        return self.ledger.known(kind, key)
 
     def __init__(self, run: ImportRun):
         self.run = run

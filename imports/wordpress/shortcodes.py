@@ -2,10 +2,11 @@
 
 Only WordPress can render a shortcode, so each is turned into what it showed: a caption
 becomes ``<figure>``/``<figcaption>``, a gallery becomes figures of the imported images, an
-embed, a video or an audio player becomes a link (nothing is loaded from a provider), a pull
-quote becomes a blockquote. Forms and playlists are removed; an unknown shortcode is removed
-with its text kept. Text that only looks like a shortcode (``[sic]``, ``[1]``) stays, and
-``[[caption]]`` is WordPress's way of writing a literal ``[caption]``.
+embed becomes a privacy-friendly card (``embeds``), a video or an audio player becomes a
+link (nothing is loaded from a provider), a pull quote becomes a blockquote. Forms and
+playlists are removed; an unknown shortcode is removed with its text kept. Text that only
+looks like a shortcode (``[sic]``, ``[1]``) stays, and ``[[caption]]`` is WordPress's way of
+writing a literal ``[caption]``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
+from .embeds import embed_block
 from .uploads import MediaRef
 
 if TYPE_CHECKING:
@@ -34,7 +36,10 @@ _LEADING_MEDIA = re.compile(
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'\[\]]+")
 
 MEDIA_URL_ATTRIBUTES = ("src", "url", "mp4", "m4v", "webm", "ogv", "mp3", "m4a", "ogg", "wav")
-EMBED_NAMES = {"embed", "youtube", "vimeo", "tweet", "twitter", "instagram", "soundcloud"}
+EMBED_NAMES = {
+    "embed", "youtube", "vimeo", "tweet", "twitter", "instagram", "soundcloud", "spotify",
+    "flickr", "tiktok", "bluesky",
+}  # fmt: skip
 DROPPED_NAMES = {"playlist", "contact-form", "contact-form-7", "wpforms", "gravityform"}
 
 
@@ -171,12 +176,7 @@ def _link_paragraph(url: str, label: str) -> str:
 
 
 def _embed(named, positional, inner, context, *, name="embed") -> str:
-    url = _first_url(named, positional, inner)
-    if not url:
-        context.note(f"shortcode [{name}] without a URL removed")
-        return ""
-    context.note(f"[{name}] became a link")
-    return _link_paragraph(url, url)
+    return embed_block(_first_url(named, positional, inner), context, f"[{name}]")
 
 
 def _file_link(name: str, label: str) -> Callable:

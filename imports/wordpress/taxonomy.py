@@ -66,6 +66,7 @@ class Taxonomy(Step):
             section = self.default_section()
         else:
             section = self.ledger.known(Kind.CATEGORY, slug)
+            self.counted(Kind.CATEGORY, slug)
             if section is not None:
                 self.report.add("sections", Outcome.UNCHANGED)
             else:
@@ -124,12 +125,17 @@ class Taxonomy(Step):
         """Where posts with no category (or only "Uncategorized") go."""
         section = self.ledger.known(Kind.CATEGORY, UNCATEGORIZED)
         if section is not None:
+            if not self.counted(Kind.CATEGORY, UNCATEGORIZED):
+                self.report.add("sections", Outcome.UNCHANGED)
             return section
+        self.counted(Kind.CATEGORY, UNCATEGORIZED)
         section = (
             Section.objects.filter(slug=slugify(DEFAULT_SECTION_NAME)).first()
             or Section.objects.filter(name__iexact=DEFAULT_SECTION_NAME).first()
         )
-        if section is None:
+        if section is not None:
+            self.report.add("sections", Outcome.UNCHANGED)  # adopted, as a second run finds it
+        else:
             section = Section.objects.create(name=DEFAULT_SECTION_NAME)
             self.report.add(
                 "sections",
@@ -150,7 +156,7 @@ class Taxonomy(Step):
         chosen = named[0] if named else None
         if chosen is None:
             return self.default_section()
-        section = self.ledger.known(Kind.CATEGORY, chosen.slug)
+        section = self.known_and_counted(Kind.CATEGORY, chosen.slug)
         return section or self.section_for(chosen.slug, chosen.name)
 
     # --- tags ------------------------------------------------------------------------------
@@ -164,7 +170,7 @@ class Taxonomy(Step):
     def post_tags(self, item: WPItem) -> list[Tag]:
         """The post's tags, each once (a tag missing from the export's terms is made here)."""
         tags = [
-            self.ledger.known(Kind.TAG, term.slug) or self.tag_for(term.slug, term.name)
+            self.known_and_counted(Kind.TAG, term.slug) or self.tag_for(term.slug, term.name)
             for term in item.terms_in("post_tag")
         ]
         return list({tag.pk: tag for tag in tags}.values())
@@ -172,6 +178,7 @@ class Taxonomy(Step):
     def tag_for(self, slug: str, name: str, term_id: str = "") -> Tag:
         tag = self.ledger.known(Kind.TAG, slug)
         ref = f"tag {slug}"
+        self.counted(Kind.TAG, slug)
         if tag is not None:
             self.report.add("tags", Outcome.UNCHANGED)
         else:

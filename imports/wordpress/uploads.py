@@ -3,8 +3,14 @@
 WordPress serves every file from ``/wp-content/uploads/<year>/<month>/<name>`` and makes size
 variants of each picture (``pic-300x200.jpg``, ``pic-scaled.jpg``). A post may show any
 variant; all of them stand for the one original we import, so lookups fall back from a
-variant to its original. Only addresses on the old site itself (or relative ones, or
-Jetpack's ``i0.wp.com`` copies) count: a picture hot-linked from another site is not ours.
+variant to its original.
+
+Which addresses count: any ``…/wp-content/uploads/<path>`` whatever its host (the site may
+have moved domains, served files from a CDN or Jetpack's ``i0.wp.com``), and WordPress.com's
+``https://<site>.files.wordpress.com/<year>/<month>/<name>`` (also behind ``i0.wp.com``).
+Either way the path under uploads is what is looked up in ``--media-dir``, so a file counts
+only when the site's own uploads folder holds it; one that is not there keeps its address
+and is reported.
 """
 
 from __future__ import annotations
@@ -15,24 +21,29 @@ from html import unescape
 from urllib.parse import unquote, urlsplit
 
 UPLOADS_MARKER = "/wp-content/uploads/"
+WPCOM_FILES = ".files.wordpress.com"
 _SIZE_SUFFIX = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{10,})(?=\.[A-Za-z0-9]+$)")
 
 
 def upload_path(url: str, site_hosts: frozenset[str] = frozenset()) -> str | None:
     """The path of a file under the old uploads folder (``2021/07/pic.jpg``), or None.
 
-    Only URLs of the old site itself (or relative ones, or Jetpack's ``i0.wp.com`` copies)
-    count: an image hot-linked from another WordPress site is not ours to import.
+    ``site_hosts`` is kept for callers' symmetry with ``links.site_relative``: every host
+    counts (see the module docstring), since the file is only used if ``--media-dir`` has it.
     """
     parts = urlsplit(unescape(url or "").strip())
     host = (parts.hostname or "").lower()
-    if host and host not in site_hosts and not host.endswith(".wp.com"):
-        return None
     path = unquote(parts.path)
     index = path.find(UPLOADS_MARKER)
-    if index < 0:
+    if index >= 0:
+        relative = path[index + len(UPLOADS_MARKER) :]
+    elif host.endswith(WPCOM_FILES):
+        relative = path
+    elif f"{WPCOM_FILES}/" in path:  # i0.wp.com/<site>.files.wordpress.com/2008/06/x.jpg
+        relative = path.split(f"{WPCOM_FILES}/", 1)[1]
+    else:
         return None
-    relative = path[index + len(UPLOADS_MARKER) :].strip("/")
+    relative = relative.strip("/")
     return relative or None
 
 

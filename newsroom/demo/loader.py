@@ -3,9 +3,12 @@
 Loading is one transaction: either the whole demo appears or nothing does (images written
 before a failure are removed again). Every new user, author, article, byline, book and link
 goes through ``full_clean()`` first, so the demo obeys the validation an editor meets in the
-admin (alt text, ISBN check digits, social handles, constraints). Loading reuses sections, authors,
-users and books that already exist under the same name, so it never collides with data an
-operator created by hand.
+admin (alt text, ISBN check digits, social handles, constraints). Articles are written
+through the editorial services (``editorial/services.py``) like any other: created as
+drafts by their creator, then submitted, published or scheduled, so their audit trail and
+revisions read as an editor's would. Loading reuses sections, authors, users and books that
+already exist under the same name, so it never collides with data an operator created by
+hand.
 """
 
 from __future__ import annotations
@@ -25,14 +28,14 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
-from reversion import create_revision, set_comment, set_user
+from reversion import create_revision, set_user
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Byline, Section
 from authors.models import Author
 from books.models import Book, PurchaseLink
-from editorial import revisions
+from editorial import revisions, services
 from pages.models import Page, Tip
 
 from .books import BOOKS, BookSpec
@@ -44,13 +47,6 @@ from .stories import ARTICLES, SECTIONS, ArticleSpec, SectionSpec
 # The documented password of every demo account while DEBUG is on (development only).
 DEV_PASSWORD = "newsroom-demo"
 DEMO_USERNAMES = tuple(spec.username for spec in USERS)
-
-_STATUS_FOR_STATE = {
-    "live": Article.Status.PUBLISHED,
-    "scheduled": Article.Status.PUBLISHED,
-    "draft": Article.Status.DRAFT,
-    "review": Article.Status.REVIEW,
-}
 
 
 @dataclass(frozen=True)
@@ -241,6 +237,7 @@ class _Loader:
         if existing is not None:
             return existing
         site = settings.SITE_NAME
+        editor = self.users.get("editor") or services.system_user()
         page = Page(
             title=spec.title,
             slug=spec.slug,
@@ -251,15 +248,18 @@ class _Loader:
             position=spec.position,
             shows_staff=spec.shows_staff,
             has_tip_form=spec.has_tip_form,
-            status=Page.Status.PUBLISHED,
-            published_at=self.now - timedelta(days=60),
-            created_by=self.users.get("editor"),
         )
-        page.full_clean()
+        # Like the articles: created as a draft and published through the editorial
+        # services, in one revision, so the page's audit trail reads as an editor's would.
         with create_revision():
-            set_user(self.users.get("editor"))
-            set_comment("Demo page.")
-            page.save()
+            page.full_clean()
+            services.content_save(
+                obj=page, by=editor, comment="Demo page.", skip_permission_checks=True
+            )
+            services.content_publish(
+                obj=page, by=editor, at=self.now - timedelta(days=60), skip_permission_checks=True
+            )
+            set_user(editor)
         self.report.created["pages"] += 1
         return page
 
@@ -275,18 +275,15 @@ class _Loader:
         if published_at and spec.updated_days_after:
             updated_at = published_at + timedelta(days=spec.updated_days_after, hours=2)
         first_author = self.authors[spec.bylines[0][0]]
+        creator = first_author.user or self.users.get("editor")
         article = Article(
             headline=spec.headline,
             dek=spec.dek,
             body=spec.body.strip(),
             excerpt=spec.excerpt,
             section=self.sections[spec.section],
-            status=_STATUS_FOR_STATE[spec.state],
-            published_at=published_at,
-            updated_at=updated_at,
             featured_image_caption=spec.caption,
             featured_image_credit=f"Illustration: {settings.SITE_NAME} studio",
-            created_by=first_author.user or self.users.get("editor"),
         )
         if spec.source_name:
             article.source_name = spec.source_name
@@ -297,11 +294,17 @@ class _Loader:
         )
         article.featured_image_alt = picture.alt
         self._store(article.featured_image, f"{slugify(spec.headline)[:60]}.jpg", picture.content)
-        # Each article starts its history with one revision holding its final state
-        # (row, bylines, tags), as if an editor had created it in the admin.
+        # Written through the editorial services like any article (created as a draft, then
+        # moved to its state), all in one revision block: each article starts its history
+        # with one revision holding its final state (row, bylines, tags) in the creator's name.
         with create_revision():
             article.full_clean()
-            article.save()
+            services.content_save(
+                obj=article,
+                by=creator,
+                comment="Created with the demo content.",
+                skip_permission_checks=True,
+            )
             for position, (author_key, role) in enumerate(spec.bylines):
                 byline = Byline(
                     article=article, author=self.authors[author_key], role=role, position=position
@@ -309,12 +312,36 @@ class _Loader:
                 byline.full_clean()
                 byline.save()
             article.tags.add(*spec.tags)
+            self._bring_to_state(article, spec.state, creator, published_at, updated_at)
             revisions.add_to_revision(article)
-            set_user(article.created_by)
-            set_comment("Created with the demo content.")
+            set_user(creator)
         self.report.created["articles"] += 1
         self.report.created[spec.state] += 1
         return article
+
+    def _bring_to_state(self, article, state: str, creator, published_at, updated_at) -> None:
+        """Move a new draft to the demo state through the workflow services.
+
+        The editor publishes and schedules; a piece published and later updated before the
+        site's history begins takes that state as a whole (``content_adopt_state``, by the
+        system user), since no editor action sets an "updated" time by itself.
+        """
+        editor = self.users.get("editor") or creator
+        if state == "review":
+            services.content_submit_for_review(obj=article, by=creator, skip_permission_checks=True)
+        elif state == "live" and updated_at is not None:
+            services.content_adopt_state(
+                obj=article,
+                by=services.system_user(),
+                status=Article.Status.PUBLISHED,
+                published_at=published_at,
+                updated_at=updated_at,
+                note="Demo content: published and updated before the site's history begins.",
+            )
+        elif state in {"live", "scheduled"}:
+            services.content_publish(
+                obj=article, by=editor, at=published_at, skip_permission_checks=True
+            )
 
     def _book(self, spec: BookSpec) -> Book | None:
         if Book.objects.filter(isbn=spec.isbn).exists():

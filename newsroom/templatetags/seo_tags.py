@@ -1,4 +1,5 @@
-"""Template side of the page metadata (logic in newsroom/page_meta.py).
+"""Template side of the page metadata (logic in newsroom/page_meta.py and each app's
+``share_meta()``).
 
 ``{% page_meta as meta %}`` in ``includes/_meta.html`` prints the head's description,
 canonical link, Open Graph and X card tags, feed links and JSON-LD; ``{% seo_title %}`` gives

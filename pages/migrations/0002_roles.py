@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("pages", "0001_initial"),
         ("articles", "0005_workflow_records_to_editorial"),
-        ("authors", "0002_masthead_staff"),
+        ("authors", "0004_masthead_staff"),
         ("books", "0001_initial"),
         ("editorial", "0003_previewlink_token_hash"),
         ("redirects", "0002_alter_redirect_new_path_help_text"),

@@ -284,7 +284,9 @@ def test_query_budget(client, django_assert_max_num_queries):
             section=SectionFactory(name="City"),
         )
     client.get(SEARCH, {"q": "harbour"})  # warm the content-type cache
-    with django_assert_max_num_queries(5):  # 4 before the navigation showed placed pages
+    # Count, page, bylines, tags' content type, the navigation's placed pages (pages/); on
+    # PostgreSQL the page's highlights.
+    with django_assert_max_num_queries(6):
         response = client.get(SEARCH, {"q": "harbour", "page": 2})
     assert len(response.context["results"]) == 12
 
@@ -383,3 +385,49 @@ def test_rebuild_command_is_harmless_on_sqlite():
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
     assert "nothing to do" in out.getvalue()
+
+
+# Bounded work at any archive size ------------------------------------------------------
+
+
+def test_only_the_newest_candidates_are_ranked(client, settings):
+    """A common word ranks the newest SEARCH_CANDIDATES matches, not every match; the page
+    says there were more."""
+    settings.SEARCH_CANDIDATES = 3
+    now = timezone.now()
+    for days in range(5):
+        ArticleFactory(headline=f"Ferry news {days}", published_at=now - timedelta(days=days))
+    response = client.get(SEARCH, {"q": "ferry"})
+    assert sorted(a.headline for a in response.context["results"]) == [
+        "Ferry news 0",
+        "Ferry news 1",
+        "Ferry news 2",
+    ]
+    assert response.context["paginator"].truncated
+    assert "The 3 newest of many articles found" in response.content.decode()
+
+
+def test_last_page_works_as_on_lists(client):
+    for number in range(13):
+        ArticleFactory(headline=f"Tide report {number}")
+    response = client.get(SEARCH, {"q": "tide", "page": "last"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["results"]) == 1
+
+
+@postgres_only
+def test_highlights_are_made_for_the_page_only(client):
+    """ts_headline in the ranked query ran over every row an OFFSET skipped (seconds for
+    ``?page=last`` of a common word); it belongs in a query over the page's rows."""
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(13):
+        ArticleFactory(headline=f"Tide report {number}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": "tide", "page": 2})
+    assert response.status_code == 200
+    for query in queries:
+        sql = query["sql"].upper()
+        assert not ("OFFSET" in sql and "TS_HEADLINE" in sql), sql
+    assert "<mark>Tide</mark>" in response.content.decode()

@@ -105,7 +105,7 @@ def world(db) -> World:
     if search:
         candidates["search"] = f"{search}?q=tram"
     world.urls = {name: url for name, url in candidates.items() if url}
-    cache.bump()  # start from a known generation, after the factories' own bumps
+    cache.content_changed()  # start from a known state, after the factories' own changes
     return world
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import services
+from editorial import preview_links
 from editorial.models import PreviewLink, hash_preview_token
 from tests.articles.workflow_helpers import article_by, change_url, form_data, staff_in
 from tests.factories import ArticleFactory
@@ -103,7 +103,7 @@ def test_change_form_links_to_the_preview(client, editor, draft):
 
 
 def test_shared_link_shows_the_draft_to_anyone(client, editor, draft):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200
     assert "The draft's secret second paragraph." in response.content.decode()
@@ -113,12 +113,12 @@ def test_shared_link_shows_the_draft_to_anyone(client, editor, draft):
 
 def test_shared_link_url_is_absolute_from_site_url(settings, editor, draft):
     settings.SITE_URL = "https://news.example.org"
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     assert link.url == f"https://news.example.org/preview/{link.token}/"
 
 
 def test_expired_link_is_gone(client, editor, draft):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     PreviewLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
@@ -129,8 +129,8 @@ def test_expired_link_is_gone(client, editor, draft):
 
 
 def test_revoked_link_is_gone(client, editor, draft):
-    link = services.preview_link_create(obj=draft, by=editor)
-    services.preview_link_revoke(link=link, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
+    preview_links.preview_link_revoke(link=link, by=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()
@@ -138,7 +138,7 @@ def test_revoked_link_is_gone(client, editor, draft):
 
 @pytest.mark.parametrize("mangle", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), str.upper])
 def test_tampered_link_is_404(client, editor, draft, mangle):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     response = client.get(reverse("editorial:preview", kwargs={"token": mangle(link.token)}))
     assert response.status_code == 404
     assert "does not exist" in response.content.decode()
@@ -151,7 +151,7 @@ def test_very_long_token_is_404_not_an_error(client):
 
 
 def test_shared_link_only_answers_get(client, editor, draft):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     assert client.post(link.get_absolute_url()).status_code == 405
 
 
@@ -174,7 +174,7 @@ def test_share_button_creates_a_link_and_shows_it(client, editor, draft):
 
 
 def test_revoking_from_the_change_form(client, editor, draft):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     client.force_login(editor)
     data = form_data(client.get(change_url(draft)))
     data["revoke_links"] = [str(link.pk)]
@@ -199,14 +199,14 @@ def test_preview_page_costs_a_fixed_number_of_queries(
 ):
     authors = [staff_in("Contributor", f"writer{n}") for n in range(4)]
     article = article_by(authors[0], tags=["harbour", "council", "weather"])
-    link = services.preview_link_create(obj=article, by=editor)
+    link = preview_links.preview_link_create(obj=article, by=editor)
     with django_assert_max_num_queries(25):
         response = client.get(link.get_absolute_url())
     assert response.status_code == 200
 
 
 def test_stored_links_keep_only_a_keyed_hash(client, editor, draft, settings):
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     stored = PreviewLink.objects.get(pk=link.pk)
     assert stored.token is None
     assert stored.token_hash != link.token

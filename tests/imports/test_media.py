@@ -7,9 +7,11 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError
 
 from articles.models import Article
+from images.storage import originals_storage
 from imports.models import ImportedItem
 from imports.wordpress.ledger import Ledger
 from tests.fixtures.wordpress import build_export
+from tests.images.test_originals import assert_clean, phone_photo
 from tests.imports.helpers import SITE, article, mini_export, run, subset
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,13 @@ def test_copied_file_is_removed_when_its_record_fails(media_dir, monkeypatch, tm
     assert any(name.startswith("harbour-dawn") for name in names)
     assert not any(name.startswith("council-chamber") for name in names)
     assert not article(221).featured_image
+
+
+def test_the_wordpress_import_stores_images_without_gps(tmp_path, media_dir):
+    (media_dir / "2021/07/harbour-dawn.jpg").write_bytes(phone_photo((300, 200)))
+    run(subset(tmp_path, 100, 201), media_dir=str(media_dir))
+    name = article(201).featured_image.name
+    with originals_storage().open(name) as handle:
+        assert_clean(handle.read())  # the featured image's private original
+    with default_storage.open(name) as handle:
+        assert_clean(handle.read())  # the public copy post bodies show

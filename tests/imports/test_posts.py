@@ -75,7 +75,7 @@ def test_articles(imported):
     assert story.seo_description == "How the block editor story was told."
     # what is not imported is listed
     assert (
-        "page 301 “About the Ledger”: skipped — page items are not imported (was at https://old.harbourledger.example/about/)"
+        "page 301 “About the Ledger”: skipped — not imported (no pages app yet); it was at https://old.harbourledger.example/about/"
         in imported
     )
     assert "nav_menu_item 302 “Home”: skipped" in imported

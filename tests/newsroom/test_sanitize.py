@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from editorial.forms import BODY_EDITOR_EXTENSIONS
+from newsroom.embeds import embed_html
 from newsroom.sanitize import ALLOWED_TAGS, sanitize_html
 
 HOSTILE = [
@@ -122,6 +123,19 @@ def test_editor_only_adds_what_our_allowlist_accepts():
         '<figure><img src="https://cdn.example.org/a.jpg" alt="A"><figcaption>C</figcaption>'
         "</figure>"
     )
+
+
+def test_an_embed_card_survives_and_nothing_else_rides_on_it():
+    """The privacy-friendly embed (newsroom/embeds.py) is kept: a figure, a link, a caption."""
+    card = embed_html("https://www.youtube.com/watch?v=abc123")
+    assert card.startswith('<figure data-embed="youtube"><a href=')
+    expected = card.replace('">Watch', '" rel="noopener noreferrer">Watch')
+    assert sanitize_html(card) == expected
+    assert sanitize_html(expected) == expected
+    assert sanitize_html(
+        '<figure data-embed="evil"><a href="https://x.example">x</a></figure>'
+    ) == ('<figure><a href="https://x.example" rel="noopener noreferrer">x</a></figure>')
+    assert sanitize_html('<p data-embed="youtube">x</p>') == "<p>x</p>"
 
 
 @pytest.mark.parametrize(("dirty", "_"), HOSTILE)

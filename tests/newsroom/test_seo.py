@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import sharing
 from articles.models import Article
 from newsroom import page_meta, seo, structured_data
 from tests.factories import (
@@ -181,7 +182,7 @@ def test_modified_time_is_never_before_publication():
     saved_earlier = SimpleNamespace(
         published_at=published, updated_at=None, modified_at=published - timedelta(days=1)
     )
-    assert seo.article_modified_at(saved_earlier) == published
+    assert sharing.article_modified_at(saved_earlier) == published
 
 
 def test_description_falls_back_to_the_opening_of_the_body(client):
@@ -244,18 +245,16 @@ def test_unpublished_article_preview_is_noindex(article):
     assert meta.canonical == SITE + article.get_absolute_url()
 
 
-def test_share_image_without_a_rendition_uses_the_upload(article):
-    """Models without an og_image rendition fall back to the stored upload and its size."""
+def test_share_image_without_a_rendition_is_none_never_the_upload(article):
+    """Without an og_image rendition there is no share image (the page uses the site's):
+    the uploaded original is private and may carry the uploader's location."""
     stand_in = SimpleNamespace(
         featured_image=article.featured_image,
         featured_image_width=1600,
         featured_image_height=900,
         featured_image_alt="A river",
     )
-    image = seo.article_image(stand_in)
-    assert image.url == SITE + article.featured_image.url
-    assert (image.width, image.height, image.alt) == (1600, 900, "A river")
-    assert image.mime_type == "image/jpeg"
+    assert sharing.article_image(stand_in) is None
 
 
 def test_absolute_urls_ignore_the_host_header(client, article):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from reversion.models import Version
 
-from editorial import permissions, services
+from editorial import permissions, preview_links, services
 from pages.models import Page
 from tests.articles.workflow_helpers import form_data
 from tests.factories import PageFactory
@@ -129,7 +129,7 @@ def test_staff_preview_of_a_draft(client, editor):
 
 def test_shared_preview_link(client, editor):
     draft = PageFactory(slug="draft-page", status="draft", published_at=None, body="<p>Soon.</p>")
-    link = services.preview_link_create(obj=draft, by=editor)
+    link = preview_links.preview_link_create(obj=draft, by=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200 and "Soon." in response.content.decode()
 

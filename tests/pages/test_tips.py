@@ -171,3 +171,17 @@ def test_bad_email_url_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         parse_email_url("http://mail.example")
+
+
+def test_a_tip_invalidates_nothing_public(client, contact_page, page_cache):
+    """Tips are never shown to readers (settings.PAGE_CACHE_IGNORED_MODELS): receiving one
+    is not recorded as a cache tag and leaves every cached page in place."""
+    from caching import tags
+
+    assert not tags.is_content_model(Tip)
+    for path in ["/", contact_page.get_absolute_url()]:
+        client.get(path)
+        assert client.get(path)["X-Page-Cache"] == "HIT"
+    Tip.objects.create(page=contact_page, message="Look at the minutes.")
+    for path in ["/", contact_page.get_absolute_url()]:
+        assert client.get(path)["X-Page-Cache"] == "HIT"

@@ -54,7 +54,7 @@ def test_article_page_budget(client, world, page_cache, django_assert_max_num_qu
     url = world.urls["article"]
     assert world.article.bylines.count() == 3
     assert world.article.tags.count() == 10
-    cache.bump()
+    cache.content_changed()
     with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET):
         assert client.get(url)[cache.STATUS_HEADER] == "MISS"
     with django_assert_max_num_queries(0):
@@ -79,3 +79,33 @@ def test_with_fragments_every_page_still_costs_the_same_as_the_site_grows(client
     # The shared blocks cost the article page nothing once stored.
     cold = count_queries(client, world.urls["article"])
     assert large["article"] <= cold - 3
+
+
+def test_costs_stay_flat_as_tags_and_authors_multiply(client, world, settings):
+    """Issue 22: the tag and author sitemaps once asked per tag and per author; now every
+    page, every sitemap and the deepest list and search pages cost the same with 2 tags and
+    2 authors as with dozens of each."""
+    from django.urls import reverse
+
+    settings.ARTICLES_PER_PAGE = 1  # so the last page is a later page on both sizes
+    urls = {
+        **world.urls,
+        **{
+            f"{name} sitemap": reverse("sitemap-section", kwargs={"section": name})
+            for name in ["pages", "articles", "sections", "authors", "tags", "books"]
+        },
+        "last page": reverse("articles:home") + "?page=last",
+        "search last page": reverse("articles:search") + "?q=tram&page=last",
+    }
+    for url in urls.values():
+        fresh(client, url)
+    small = {name: count_queries(client, url) for name, url in urls.items()}
+    for number in range(15):
+        ArticleFactory(
+            headline=f"Tram depot {number}",
+            section=world.section,
+            authors=AuthorFactory.create_batch(2),
+            tags=[f"subject {number}", f"place {number}", "transport"],
+        )
+    large = {name: count_queries(client, url) for name, url in urls.items()}
+    assert large == small

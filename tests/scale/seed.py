@@ -25,6 +25,7 @@ def main() -> None:
 
     from articles.models import Article, Byline, Section
     from authors.models import Author
+    from images.tasks import make_renditions_now
 
     call_command("migrate", interactive=False, verbosity=0)
 
@@ -52,7 +53,10 @@ def main() -> None:
         featured_image_alt="A blue ferry tied up at an empty pier",
     )
     draft.featured_image.save("ferry.jpg", ContentFile(buffer.getvalue()), save=False)
-    draft.save()  # renditions are generated here, into the configured storage
+    draft.save()
+    # Renditions are a background task (images/tasks.py); make them here, into the
+    # configured storage, as the worker would.
+    make_renditions_now(Article, draft.pk, "featured_image", draft.featured_image.name)
     Byline.objects.create(article=draft, author=author)
     draft.tags.add("ferries")
 
@@ -63,7 +67,8 @@ def main() -> None:
                 "draft_pk": draft.pk,
                 "draft_url": draft.get_absolute_url(),
                 "draft_headline": draft.headline,
-                "image_name": draft.featured_image.name,
+                # Originals are private: in the bucket under AWS_PRIVATE_LOCATION.
+                "image_name": f"private/{draft.featured_image.name}",
                 "rendition_name": draft.lead_640_jpeg.name,
             }
         )

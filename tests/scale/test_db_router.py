@@ -89,7 +89,7 @@ def test_the_middleware_allows_the_replica_for_public_reads(rf, replica, make_re
 
 def test_just_after_a_change_reads_stay_on_the_primary(rf, replica):
     """A lagging replica must not feed the page cache the old content under a new generation."""
-    cache.bump()
+    cache.content_changed()
     assert _seen_by_view(rf, rf.get("/")) is False
     request = rf.get("/")
     request.content_changed_at = cache.now_ts() - 11

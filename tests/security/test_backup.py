@@ -1,12 +1,13 @@
-"""Backups restore: pg_dump + the media folder, restored into a fresh database, give back every
-article, revision and image (docs/operations.md, "Backup and restore")."""
+"""Backups restore: the documented procedure (docs/operations.md, "Backup and restore"), run
+word for word from the doc, gives back every article, revision and image — into a new
+database, and in place."""
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -54,9 +55,36 @@ def _pg_env() -> dict:
     return env
 
 
-def _run(*args: str) -> None:
-    result = subprocess.run(args, env=_pg_env(), capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, f"{args[0]}: {result.stderr}"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "operations.md"
+
+
+def drill(name: str) -> str:
+    """The shell block marked ``<!-- drill: name -->`` in docs/operations.md, as written."""
+    found = re.search(rf"<!-- drill: {name} -->\n```sh\n(.*?)```", DOC.read_text(), re.S)
+    assert found, f"docs/operations.md has no '{name}' drill block"
+    return found.group(1)
+
+
+def _server_url() -> str:
+    env = _pg_env()
+    password = f":{env['PGPASSWORD']}" if env.get("PGPASSWORD") else ""
+    return f"postgres://{env['PGUSER']}{password}@{env['PGHOST']}:{env['PGPORT']}"
+
+
+def run_drill(name: str, **env: str) -> None:
+    """Run a documented block from the project folder, as an operator would."""
+    environment = {key: value for key, value in os.environ.items() if key != "PGDATABASE"}
+    environment.update(env)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", drill(name)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"{name}: {result.stdout}\n{result.stderr}"
 
 
 def _connect(dbname: str, **kwargs):
@@ -87,8 +115,8 @@ def _digest(path: Path) -> str:
 
 def _load_site():
     """The demo site (articles with images, authors, books, revisions), plus an edit."""
-    from articles import services
     from articles.models import Article
+    from editorial import services
     from newsroom.demo.loader import demo_load
     from tests.factories import UserFactory
 
@@ -99,7 +127,11 @@ def _load_site():
     services.content_save(obj=article, by=editor, comment="Second revision")
 
 
-def test_dump_and_restore_bring_back_everything(
+def _files(folder: Path) -> list[Path]:
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+
+
+def test_the_documented_backup_and_restores_bring_back_everything(
     postgres_only, transactional_db, settings, tmp_path
 ):
     _load_site()
@@ -109,45 +141,65 @@ def test_dump_and_restore_bring_back_everything(
     assert before["reversion_version"], "the demo made no revisions"
     images = {row[-1] for table in IMAGE_COLUMNS for row in before[table] if row[-1]}
     assert images, "the demo made no images"
+    media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
+    server = _server_url()
+    backups = tmp_path / "backups"
+    common = {"BACKUP_DIR": str(backups)}
 
-    # Back up: the database with pg_dump, the media folder with tar (docs/operations.md).
-    media = Path(settings.MEDIA_ROOT)
-    dump, archive = tmp_path / "newsroom.dump", tmp_path / "media.tar.gz"
-    _run(
-        "pg_dump",
-        "--format=custom",
-        "--no-owner",
-        f"--file={dump}",
-        connection.settings_dict["NAME"],
+    # Back up the running site's database and media folder.
+    run_drill(
+        "backup",
+        DATABASE_URL=f"{server}/{connection.settings_dict['NAME']}",
+        MEDIA_ROOT=str(media),
+        PRIVATE_MEDIA_ROOT=str(private),
+        **common,
     )
-    with tarfile.open(archive, "w:gz") as tar:
-        tar.add(media, arcname="media")
+    assert (backups / "latest").is_file()
 
-    # Restore into a fresh database and a fresh folder.
-    restored_db = f"nr_security_restore_{secrets.token_hex(4)}"
+    # Restore into a new database and folder.
+    restored_db = f"nr_restore_{secrets.token_hex(4)}"
     restored_media = tmp_path / "restored"
-    _run("createdb", restored_db)
     try:
-        _run("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={restored_db}", str(dump))
-        with tarfile.open(archive) as tar:
-            tar.extractall(restored_media, filter="data")
+        run_drill(
+            "restore-new",
+            DATABASE_URL=f"{server}/{connection.settings_dict['NAME']}",
+            RESTORED_DB=restored_db,
+            RESTORED_MEDIA=str(restored_media),
+            **common,
+        )
         with _connect(restored_db) as restored, restored.cursor() as cursor:
-            after = _rows(cursor)
+            after_new = _rows(cursor)
+
+        # Replace that copy in place, as after a bad deploy: its rows and files are changed
+        # first, so only a real restore brings them back.
+        with _connect(restored_db, autocommit=True) as restored:
+            restored.execute("UPDATE articles_article SET headline = 'Overwritten'")
+        in_place_media = tmp_path / "in-place" / "media"
+        in_place_private = tmp_path / "in-place" / "private"
+        in_place_media.mkdir(parents=True)
+        (in_place_media / "stray.txt").write_text("not in the backup")
+        run_drill(
+            "restore-in-place",
+            DATABASE_URL=f"{server}/{restored_db}",
+            MEDIA_ROOT=str(in_place_media),
+            PRIVATE_MEDIA_ROOT=str(in_place_private),
+            **common,
+        )
+        with _connect(restored_db) as restored, restored.cursor() as cursor:
+            after_in_place = _rows(cursor)
     finally:
         with _connect("postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{restored_db}" WITH (FORCE)')
 
     for table in TABLES:
-        assert after[table] == before[table], table
-    for name in images:
-        original, copy = media / name, restored_media / "media" / name
-        assert copy.is_file(), name
-        assert _digest(copy) == _digest(original), name
-    originals = sorted(p.relative_to(media) for p in media.rglob("*") if p.is_file())
-    copies = sorted(
-        p.relative_to(restored_media / "media")
-        for p in (restored_media / "media").rglob("*")
-        if p.is_file()
-    )
-    assert copies == originals  # renditions too
+        assert after_new[table] == before[table], table
+        assert after_in_place[table] == before[table], table
+    for public_copy, private_copy in [
+        (restored_media / "media", restored_media / "private"),
+        (in_place_media, in_place_private),
+    ]:
+        for name in images:  # the originals, kept private
+            assert _digest(private_copy / name) == _digest(private / name), name
+        assert _files(public_copy) == _files(media)  # renditions too, and nothing stray
+        assert _files(private_copy) == _files(private)
     shutil.rmtree(restored_media)

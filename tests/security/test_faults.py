@@ -32,7 +32,12 @@ ADD_URL = reverse("admin:articles_article_add")
 
 
 def media_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    """Every file under the public media folder and the private one (originals)."""
+    return _files(settings.MEDIA_ROOT) + _files(settings.PRIVATE_MEDIA_ROOT)
+
+
+def _files(folder) -> list[Path]:
+    root = Path(folder)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
@@ -89,7 +94,7 @@ def test_a_complete_save_keeps_everything(editor_client, article_post, settings)
     assert article.bylines.count() == 1
     assert sorted(article.tags.names()) == ["ferries", "transport"]
     files = media_files(settings)
-    assert Path(settings.MEDIA_ROOT, article.featured_image.name) in files
+    assert Path(settings.PRIVATE_MEDIA_ROOT, article.featured_image.name) in files
     assert len(files) > 1, "renditions should have been made"
 
 
@@ -133,7 +138,11 @@ def test_a_failed_edit_keeps_the_old_image_and_drops_the_new(editor_client, sett
         raise RuntimeError("the rest of the save failed")
     article.refresh_from_db()
     assert article.featured_image.name == old_name
-    names = {str(path.relative_to(settings.MEDIA_ROOT)) for path in media_files(settings)}
+    names = {str(path.relative_to(settings.MEDIA_ROOT)) for path in _files(settings.MEDIA_ROOT)}
+    names |= {
+        str(path.relative_to(settings.PRIVATE_MEDIA_ROOT))
+        for path in _files(settings.PRIVATE_MEDIA_ROOT)
+    }
     assert old_name in names
     assert new_name not in names
     assert not any("new-" in name for name in names), names  # nor its renditions
@@ -142,7 +151,7 @@ def test_a_failed_edit_keeps_the_old_image_and_drops_the_new(editor_client, sett
 def test_a_committed_save_inside_the_scope_is_kept(settings):
     with discard_files_on_rollback(), db_transaction.atomic():
         article = ArticleFactory(featured_image=ContentFile(jpeg_bytes(), name="keep.jpg"))
-    assert Path(settings.MEDIA_ROOT, article.featured_image.name).exists()
+    assert Path(settings.PRIVATE_MEDIA_ROOT, article.featured_image.name).exists()
 
 
 def test_files_are_kept_when_the_database_cannot_say(settings):
@@ -161,7 +170,7 @@ def test_files_are_kept_when_the_database_cannot_say(settings):
             raise RuntimeError("the save failed, and so will the check")
     finally:
         database_gone.stop()
-    assert Path(settings.MEDIA_ROOT, article.featured_image.name).exists()
+    assert Path(settings.PRIVATE_MEDIA_ROOT, article.featured_image.name).exists()
 
 
 # --- /healthz -----------------------------------------------------------------------------
@@ -170,10 +179,15 @@ def test_files_are_kept_when_the_database_cannot_say(settings):
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok"},
+        "degraded": [],
+    }
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
+    assert client.get("/healthz/ready").status_code == 200
 
 
 def test_healthz_reports_a_database_failure(client):
@@ -194,12 +208,19 @@ def test_healthz_reports_a_database_failure(client):
     ],
     ids=["cache-raises", "cache-forgets"],
 )
-def test_healthz_reports_a_cache_failure(client, patch):
+def test_healthz_reports_a_cache_failure_as_degraded_not_down(client, patch):
+    """Pages still render from the database without the cache: stay in rotation (issue 21)."""
     with mock.patch(**patch):
         response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["checks"]["database"] == "ok"
-    assert response.json()["checks"]["cache"].startswith("error")
+        ready = client.get("/healthz/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["degraded"] == ["cache"]
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["cache"].startswith("error")
+    assert ready.status_code == 503  # the strict readiness detail says so
+    assert ready.json()["degraded"] == ["cache"]
 
 
 def test_healthz_is_exempt_from_the_https_redirect(client, settings):

@@ -1,4 +1,5 @@
-"""``manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run] [--update]``.
+"""``manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run] [--update]
+[--comments-export FILE]``.
 
 See docs/import-wordpress.md. The work is done by ``imports.wordpress.importer``; this
 command reads the file, shows progress on a terminal and prints the report.
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from imports.wordpress.importer import ImportOptions, wordpress_import
+from imports.wordpress.leftovers import write_comments_csv
 from imports.wordpress.mapping import get_timezone
 from imports.wordpress.parser import WXRError, parse_wxr
 from imports.wordpress.report import ImportReport
@@ -50,12 +52,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--tag-base", default="tag", help="the site's tag base; default: tag")
         parser.add_argument("--report", type=Path, help="also write the full report as JSON")
+        parser.add_argument(
+            "--comments-export",
+            type=Path,
+            help="write the export's comments (which are not imported) to this CSV file",
+        )
 
     def handle(self, *args, **options):
         # Paths may arrive as strings from call_command(), which skips argparse's types.
         export_path = Path(options["export"])
         media_dir = Path(options["media_dir"]) if options["media_dir"] else None
         report_path = Path(options["report"]) if options["report"] else None
+        comments_path = options.get("comments_export")
+        comments_path = Path(comments_path) if comments_path else None
         if not export_path.is_file():
             raise CommandError(f"No export file at {export_path}.")
         if media_dir is not None and not media_dir.is_dir():
@@ -88,6 +97,9 @@ class Command(BaseCommand):
         self.print_report(report, export.title, options["verbosity"])
         if report_path is not None:
             report_path.write_text(report.to_json(), encoding="utf-8")
+        if comments_path is not None:
+            written = write_comments_csv(export, comments_path)
+            self.stdout.write(f"{written} comment(s) written to {comments_path}.")
         if report.failed:
             raise CommandError(
                 f"{report.failed} record(s) failed and were not imported; see the report above."
@@ -103,7 +115,10 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def print_report(self, report: ImportReport, title: str, verbosity: int) -> None:
-        heading = f"WordPress import of “{title or report.source}” ({report.source})"
+        heading = (
+            f"WordPress import of “{title or report.source}” ({report.source}), "
+            f"WXR {report.wxr_version}"
+        )
         if report.dry_run:
             heading += " — DRY RUN: nothing was saved"
         self.stdout.write(self.style.MIGRATE_HEADING(heading))

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("authors", "0001_initial"),
+        ("authors", "0003_originals_private"),
     ]
 
     operations = [

@@ -1,0 +1,77 @@
+"""Page-cache hits answered before Django's handler (as WordPress's advanced-cache.php).
+
+A hit through the middleware still builds a request object and passes Django's handler and
+the middleware above the page cache; this WSGI wrapper reads the same store with the same
+rules and answers hits itself. Anything it is unsure about — a cookie that may be a
+session or messages, a query string it would have to normalise, a conditional request
+other than ``If-None-Match``, a cache error — goes to Django, which decides exactly as
+before. The host is validated first (``ALLOWED_HOSTS``), so a bad Host never gets a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from caching import cache
+
+logger = logging.getLogger("newsroom.cache")
+
+
+def _allowed_host(environ) -> bool:
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    domain, _port = split_domain_port(host)
+    hosts = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not hosts:
+        hosts = [".localhost", "127.0.0.1", "[::1]"]
+    return bool(domain) and validate_host(domain, hosts)
+
+
+def _simple(environ) -> str | None:
+    """The cache path of a request the wrapper may answer, or None to let Django decide."""
+    if not settings.PAGE_CACHE_ENABLED or environ.get("REQUEST_METHOD") not in cache.SAFE_METHODS:
+        return None
+    if environ.get("QUERY_STRING") or environ.get("HTTP_COOKIE"):
+        return None
+    if "HTTP_AUTHORIZATION" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+        return None
+    path = environ.get("PATH_INFO", "/")
+    if environ.get("SCRIPT_NAME") or cache.is_excluded_path(path):
+        return None
+    return path
+
+
+class PageCacheApplication:
+    """Wrap Django's WSGI application: answer page-cache hits, pass everything else on."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        path = _simple(environ)
+        if path is None or not _allowed_host(environ):
+            return self.application(environ, start_response)
+        try:
+            entry, _upcoming, _fired = cache.lookup(cache.page_key_for_path(path), cache.now_ts())
+        except Exception:
+            cache.cache_failed()
+            return self.application(environ, start_response)
+        if entry is None:
+            return self.application(environ, start_response)
+        _version, _tags, status, headers, content = entry
+        headers = [*headers, (cache.STATUS_HEADER, "HIT")]
+        etag = {name.lower(): value for name, value in headers}.get("etag")
+        if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
+            kept = {"etag", "cache-control", "last-modified", "vary", "xkey", "surrogate-key"}
+            start_response(
+                "304 Not Modified",
+                [(n, v) for n, v in headers if n.lower() in kept | {cache.STATUS_HEADER.lower()}],
+            )
+            return [b""]
+        headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(content))))
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [content]

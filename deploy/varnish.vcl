@@ -1,0 +1,74 @@
+# Varnish 7.1 (Debian's `varnish`) with varnish-modules' xkey: the edge cache in front of
+# gunicorn (docs/deploy.md: nginx -> Varnish -> gunicorn).
+#
+# - Caches anonymous GET/HEAD pages for as long as the app's Cache-Control allows
+#   (s-maxage; a page a scheduled publication will change carries a shorter one).
+# - Never caches signed-in or preview traffic: requests with a session, an Authorization
+#   header or a preview/token parameter pass; responses marked private/no-store are not kept.
+# - Purges by tag: the app sends `PURGE` with an `xkey-purge: tag1 tag2 …` header after each
+#   change commits (caching/edge.py, VARNISH_PURGE_URLS); accepted only from `app_servers`.
+vcl 4.1;
+
+import std;
+import xkey;
+
+backend default {
+    .host = "127.0.0.1";
+    .port = "8000";
+}
+
+# The app servers allowed to purge. Edit to list yours.
+acl app_servers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ app_servers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "xkey-purge header required"));
+        }
+        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.n-gone));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    if (req.url ~ "^/(admin|preview)/" || req.url ~ "^/healthz" || req.url ~ "[?&](preview|token)=") {
+        return (pass);
+    }
+    if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)sessionid=") {
+        return (pass);
+    }
+    # Other cookies (analytics never set by us, a stale messages cookie) do not change the
+    # page for an anonymous reader: the app decides; drop them so the page can be shared.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_backend_response {
+    if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(private|no-store|no-cache)") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+        return (deliver);
+    }
+    # Varnish reads s-maxage / max-age itself; nothing without a Cache-Control is kept.
+    if (!beresp.http.Cache-Control) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+    }
+    return (deliver);
+}
+
+sub vcl_deliver {
+    # Tags are for caches, not for readers.
+    unset resp.http.xkey;
+    if (obj.hits > 0) {
+        set resp.http.X-Edge-Cache = "HIT";
+    } else {
+        set resp.http.X-Edge-Cache = "MISS";
+    }
+}

@@ -1,0 +1,86 @@
+"""Privacy-friendly embeds: a link card naming the provider, never the provider's player.
+
+A YouTube video, a post on X or a Spotify track embedded the provider's way loads the
+provider's scripts, cookies and trackers on every page view, whether or not the reader
+wants it (DESIGN.md: readers are not tracked). Here an embed is a card,
+
+    <figure data-embed="youtube"><a href="…">Watch on YouTube</a>
+    <figcaption>youtube.com/watch?v=…</figcaption></figure>
+
+that loads nothing from the provider: it is an ordinary link, and the reader's click is
+the only thing that contacts the provider. Works without JavaScript by construction.
+``data-embed`` names the provider for styling; the sanitiser (``newsroom/sanitize.py``)
+keeps it only on ``<figure>`` and only with a value from ``PROVIDERS``. A URL of any other
+site becomes a plain link paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str  # the data-embed value
+    name: str  # as readers know it
+    verb: str  # what the link invites the reader to do
+    hosts: tuple[str, ...]
+
+
+PROVIDERS = (
+    Provider("youtube", "YouTube", "Watch", ("youtube.com", "youtu.be", "youtube-nocookie.com")),
+    Provider("vimeo", "Vimeo", "Watch", ("vimeo.com",)),
+    Provider("x", "X", "View", ("x.com", "twitter.com")),
+    Provider("bluesky", "Bluesky", "View", ("bsky.app",)),
+    Provider("instagram", "Instagram", "View", ("instagram.com", "instagr.am")),
+    Provider("tiktok", "TikTok", "Watch", ("tiktok.com",)),
+    Provider("soundcloud", "SoundCloud", "Listen", ("soundcloud.com", "snd.sc")),
+    Provider("spotify", "Spotify", "Listen", ("spotify.com", "spotify.link")),
+    Provider("flickr", "Flickr", "View", ("flickr.com", "flic.kr")),
+)
+PROVIDER_KEYS = frozenset(provider.key for provider in PROVIDERS)
+
+
+def provider_for(url: str) -> Provider | None:
+    """The provider serving ``url`` (its host or a subdomain of it), or None."""
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = (parts.hostname or "").lower()
+    for provider in PROVIDERS:
+        if any(host == known or host.endswith(f".{known}") for known in provider.hosts):
+            return provider
+    return None
+
+
+def display_url(url: str) -> str:
+    """``https://www.youtube.com/watch?v=x`` → ``youtube.com/watch?v=x``, for the card."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    rest = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    text = host + rest
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def embed_html(url: str) -> str:
+    """The card for ``url`` (a plain link paragraph when no known provider serves it).
+
+    '' when ``url`` is not an http(s) address: nothing else is worth a link.
+    """
+    url = (url or "").strip()
+    if urlsplit(url).scheme not in ("http", "https"):
+        return ""
+    provider = provider_for(url)
+    href = escape(url)
+    if provider is None:
+        return f'<p><a href="{href}">{escape(display_url(url))}</a></p>'
+    return (
+        f'<figure data-embed="{provider.key}">'
+        f'<a href="{href}">{provider.verb} on {escape(provider.name)}</a>'
+        f"<figcaption>{escape(display_url(url))}</figcaption></figure>"
+    )

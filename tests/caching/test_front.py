@@ -1,0 +1,78 @@
+"""Hits answered in front of Django's handler (caching/front.py): the same pages, the same
+rules, no query, and the host checked before any page is given out (issue 15, finding 5)."""
+
+import io
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+
+from caching import cache
+from caching.front import PageCacheApplication
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+
+def call(app, path, **extra):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.url_scheme": "http",
+        **extra,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def app():
+    return PageCacheApplication(WSGIHandler())
+
+
+def test_a_hit_is_answered_in_front_of_django_without_a_query(
+    client, world, app, django_assert_num_queries
+):
+    url = world.urls["article"]
+    stored = client.get(url)
+    with django_assert_num_queries(0):
+        status, headers, body = call(app, url)
+    assert status == "200 OK"
+    assert headers[cache.STATUS_HEADER] == "HIT"
+    assert body == stored.content
+    assert headers["xkey"] == stored["xkey"]
+
+
+def test_a_disallowed_host_never_gets_the_cached_page(client, world, app):
+    url = world.urls["article"]
+    client.get(url)
+    status, headers, body = call(app, url, HTTP_HOST="evil.example")
+    assert status.startswith("400")
+    assert cache.STATUS_HEADER not in headers
+
+
+def test_a_change_is_seen_through_the_front(client, world, app):
+    from .test_invalidation import edit_article
+
+    url = world.urls["article"]
+    client.get(url)
+    needle = edit_article(world)
+    status, headers, body = call(app, url)
+    assert headers[cache.STATUS_HEADER] == "MISS"
+    assert needle in body.decode()
+
+
+def test_if_none_match_answers_304_in_front(client, world, app):
+    url = world.urls["home"]
+    etag = client.get(url)["ETag"]
+    status, headers, body = call(app, url, HTTP_IF_NONE_MATCH=etag)
+    assert status.startswith("304") and body == b""
