@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import reversion
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType

@@ -19,7 +19,14 @@ def editor_client(client):
 def test_editor_adds_a_guest_author_without_an_account(editor_client):
     response = editor_client.post(
         reverse("admin:authors_author_add"),
-        {"name": "Guest Voice", "slug": "", "x_handle": "@guest_voice", "website_url": ""},
+        # staff_position: the masthead order field, sent with its default as the form does.
+        {
+            "name": "Guest Voice",
+            "slug": "",
+            "x_handle": "@guest_voice",
+            "website_url": "",
+            "staff_position": 0,
+        },
     )
     assert response.status_code == 302
     author = Author.objects.get(name="Guest Voice")
