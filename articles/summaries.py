@@ -20,6 +20,8 @@ from django.db.models import Max, Min, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from caching import cache
+
 from .models import Article, AuthorSummary, Byline, TagSummary
 
 # At most this many keys per refreshing query, so a big change stays a few bounded queries.
@@ -82,17 +84,39 @@ def refresh_authors(author_ids: Iterable[int]) -> None:
 
 
 def _store(model, key: str, ids: list[int], dates: dict[int, tuple]) -> None:
-    """Upsert one summary row per id (empty dates for ids with no published article)."""
-    rows = []
+    """Upsert one summary row per id (empty dates for ids with no published article).
+
+    Only rows whose dates differ are written: an edit that moves no date (most saves) writes
+    nothing and so invalidates no cached page that reads the summaries.
+    """
+    stored = {
+        row[0]: row[1:]
+        for row in model.objects.filter(**{f"{key}_id__in": ids}).values_list(
+            f"{key}_id", "latest_live_at", "next_scheduled_at"
+        )
+    }
+    created, updated, changed = [], [], set()
     for pk in ids:
         latest, upcoming = dates.get(pk, (None, None))
-        rows.append(model(**{f"{key}_id": pk}, latest_live_at=latest, next_scheduled_at=upcoming))
+        row = model(**{f"{key}_id": pk}, latest_live_at=latest, next_scheduled_at=upcoming)
+        if pk not in stored:
+            created.append(row)
+            continue
+        before = dict(zip(["latest_live_at", "next_scheduled_at"], stored[pk], strict=True))
+        moved = {name for name, value in before.items() if getattr(row, name) != value}
+        if moved:
+            updated.append(row)
+            changed |= moved
+    if not (created or updated):
+        return
     model.objects.bulk_create(
-        rows,
+        [*created, *updated],
         update_conflicts=True,
         unique_fields=[key],
         update_fields=["latest_live_at", "next_scheduled_at"],
     )
+    # An upsert sends no signals: tell the page cache, which decides what the rows affect.
+    cache.rows_written(created=created, updated=updated, fields=changed)
 
 
 def refresh_article(article: Article) -> None:

@@ -16,7 +16,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from caching import cache
+from caching import cache, middleware
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -39,7 +39,7 @@ def _simple(environ) -> str | None:
     if "HTTP_AUTHORIZATION" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
         return None
     path = environ.get("PATH_INFO", "/")
-    if environ.get("SCRIPT_NAME") or cache.is_excluded_path(path):
+    if environ.get("SCRIPT_NAME") or middleware.is_excluded_path(path):
         return None
     return path
 
@@ -55,7 +55,9 @@ class PageCacheApplication:
         if path is None or not _allowed_host(environ):
             return self.application(environ, start_response)
         try:
-            entry, _upcoming, _fired = cache.lookup(cache.page_key_for_path(path), cache.now_ts())
+            entry, _upcoming, _fired = middleware.lookup(
+                middleware.page_key_for_path(path), cache.now_ts()
+            )
         except Exception:
             cache.cache_failed()
             return self.application(environ, start_response)

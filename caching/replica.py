@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from caching import cache
+from caching import cache, middleware
 from newsroom import db_router
 
 
@@ -18,7 +18,7 @@ def is_public_read(request, now: float | None = None) -> bool:
     """Whether this request may read from the replica."""
     if request.method not in cache.SAFE_METHODS:
         return False
-    if cache.is_excluded_path(request.path_info) or cache.may_be_private(request):
+    if middleware.is_excluded_path(request.path_info) or middleware.may_be_private(request):
         return False
     changed_at = getattr(request, "content_changed_at", None)
     if changed_at is None:

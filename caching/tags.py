@@ -420,6 +420,26 @@ def change_tags(model: type, before, after) -> set[str]:
     return tags
 
 
+def written_tags(
+    created: Iterable[object] = (), updated: Iterable[object] = (), fields: Iterable[str] = ()
+) -> set[str]:
+    """Tags of rows written without signals (``bulk_create``, upserts), as ``change_tags``
+    would give them: a new row joins its lists; an updated one changes ``fields``."""
+    tags: set[str] = set()
+    for row in created:
+        tags |= membership_tags(row)
+        if row.pk is not None:
+            tags.add(object_tag(type(row), row.pk))
+    fields = list(fields)
+    for row in updated:
+        model = type(row)
+        if row.pk is not None:
+            tags.add(object_tag(model, row.pk))
+        tags.add(field_tag(model, "*"))
+        tags.update(field_tag(model, name) for name in fields)
+    return tags
+
+
 def link_tags(through: type, instance, model: type, pk_set) -> set[str]:
     """Tags of a many-to-many change (``add``/``remove``/``clear`` send no row signals)."""
     if not is_public(instance):

@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages from the cache before any session, auth or database work, and public
     # reads on the replica when there is one (caching/cache.py, caching/replica.py).
-    "caching.cache.PageCacheMiddleware",
+    "caching.middleware.PageCacheMiddleware",
     "caching.replica.ReplicaMiddleware",
     # Content-Security-Policy, a 503 page while the database is away (newsroom/middleware.py),
     # and no orphan upload files after a rolled-back save (images/middleware.py).
@@ -134,6 +134,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
+# Layers around Django's handler in newsroom/wsgi.py: page-cache hits answered before it.
+WSGI_FRONT = ["caching.front.PageCacheApplication"]
 
 TEMPLATES = [
     {

@@ -1,6 +1,8 @@
 """WSGI entry point, used by gunicorn (see gunicorn.conf.py).
 
-Page-cache hits are answered in front of Django's handler (caching/front.py).
+``WSGI_FRONT`` names the layers wrapped around Django's handler, outermost last, as
+``MIDDLEWARE`` names middleware: by default the page cache answers its hits there
+(caching/front.py), before Django's request handling starts.
 """
 
 import os
@@ -8,8 +10,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-django_application = get_wsgi_application()
+application = get_wsgi_application()
 
-from caching.front import PageCacheApplication  # noqa: E402  (needs the settings above)
+from django.conf import settings  # noqa: E402  (configured by the call above)
+from django.utils.module_loading import import_string  # noqa: E402
 
-application = PageCacheApplication(django_application)
+for dotted_path in settings.WSGI_FRONT:
+    application = import_string(dotted_path)(application)

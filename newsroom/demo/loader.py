@@ -36,6 +36,7 @@ from articles.models import Article, Byline, Section
 from authors.models import Author
 from books.models import Book, PurchaseLink
 from editorial import revisions, services
+from images.renditions import rendition_files
 from pages.models import Page, Tip
 
 from .books import BOOKS, BookSpec
@@ -77,7 +78,8 @@ def demo_load(*, reset: bool = False) -> DemoReport:
             _Loader(report, written).run()
     except BaseException:
         for stored in written:
-            stored.storage.delete(stored.name)
+            for storage, name in _files_of(stored.instance, stored.field.name):
+                storage.delete(name)
         raise
     return report
 
@@ -126,12 +128,26 @@ def demo_clear() -> Counter:
 
 
 def _stored_files() -> list[tuple]:
-    """(storage, name) of every image the content about to be deleted refers to."""
+    """(storage, name) of every image the content about to be deleted refers to: each
+    private original and its renditions under MEDIA_ROOT (named after the original)."""
     found = []
     for model, field_name in ((Article, "featured_image"), (Book, "cover"), (Author, "photo")):
-        storage = model._meta.get_field(field_name).storage
-        names = model.objects.exclude(**{field_name: ""}).values_list(field_name, flat=True)
-        found.extend((storage, name) for name in names if name)
+        for instance in model.objects.exclude(**{field_name: ""}).only("pk", field_name):
+            found.extend(_files_of(instance, field_name))
+    return found
+
+
+def _files_of(instance, field_name: str) -> list[tuple]:
+    """(storage, name) of ``instance.<field_name>``'s original and of all its renditions."""
+    image = getattr(instance, field_name)
+    if not image or not image.name:
+        return []
+    found = [(image.storage, image.name)]
+    for cachefile in rendition_files(instance, field_name):
+        try:
+            found.append((cachefile.storage, cachefile.name))
+        except Exception:  # a rendition that cannot even be named was never written
+            continue
     return found
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.template import TemplateSyntaxError, engines
 from django.test import override_settings
 
-from caching import cache, fragments
+from caching import cache, fragments, middleware
 from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory
 
@@ -217,9 +217,9 @@ def test_parameters_a_page_reads_still_make_a_new_page(client, world):
 
 
 def test_cache_path_keeps_what_pages_read(rf):
-    path = cache.cache_path(rf.get("/search/?q=tram&utm_source=x&fbclid=y&page=2"))
+    path = middleware.cache_path(rf.get("/search/?q=tram&utm_source=x&fbclid=y&page=2"))
     assert path == "/search/?q=tram&page=2"
-    assert cache.cache_path(rf.get("/?utm_source=x")) == "/"
+    assert middleware.cache_path(rf.get("/?utm_source=x")) == "/"
 
 
 # --- remembered rendition URLs --------------------------------------------------------------

@@ -20,7 +20,7 @@ STATUS = cache.STATUS_HEADER
 
 
 def _middleware_with(response_factory):
-    from caching.cache import PageCacheMiddleware
+    from caching.middleware import PageCacheMiddleware
 
     calls = []
 
@@ -75,7 +75,7 @@ def test_a_plain_response_is_stored(rf, db):
 
 
 def test_exempt_views_are_not_stored(rf, db):
-    from caching.cache import page_cache_exempt
+    from caching.middleware import page_cache_exempt
 
     middleware, calls = _middleware_with(_html)
 

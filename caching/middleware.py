@@ -1,0 +1,325 @@
+"""The page cache's request side: which requests and responses it may serve and store,
+the middleware that does it, and the helpers the front layer (caching/front.py) shares.
+
+The state it reads — tag versions, the schedule, kept invalidations — is caching/cache.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date, parse_http_date_safe, urlencode
+
+from caching import cache
+from caching import tags as cache_tags
+
+# --- requests and responses -----------------------------------------------------------------
+
+
+def cache_path(request: HttpRequest) -> str:
+    """The request's path and query, without the tracking parameters no page reads.
+
+    Links shared on social networks and in newsletters carry ``utm_*``, ``fbclid``,
+    ``gclid``… — often a different value per click. No view reads them, so they must not
+    make a new page: otherwise every reader arriving from a share would miss the cache.
+    """
+    if not request.META.get("QUERY_STRING"):
+        return request.path
+    ignored = settings.PAGE_CACHE_IGNORED_PARAMS
+    kept = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in ignored and not name.startswith("utm_")
+        for value in values
+    ]
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
+
+
+def page_key(request: HttpRequest) -> str:
+    return page_key_for_path(cache_path(request))
+
+
+def page_key_for_path(path: str) -> str:
+    digest = hashlib.md5(
+        f"{settings.PAGE_CACHE_VERSION}|{path}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return cache.PAGE_KEY_PREFIX + digest
+
+
+def _has_session(request: HttpRequest) -> bool:
+    """Whether the session cookie names a session with something in it (a signed-in editor,
+    messages). A stale or made-up cookie in a reader's browser is no reason to miss the cache.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    from importlib import import_module
+
+    engine = import_module(settings.SESSION_ENGINE)
+    try:
+        return bool(engine.SessionStore(key).load())
+    except Exception:
+        return True  # cannot tell: treat as signed in, never share the page
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """Whether the messages cookie holds messages we signed (a bogus one holds none)."""
+    value = request.COOKIES.get("messages")
+    if not value:
+        return False
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    try:
+        return bool(CookieStorage(request)._decode(value))
+    except Exception:
+        return True
+
+
+def may_be_private(request: HttpRequest) -> bool:
+    """The cheap half of ``is_private_request``: any session, bypass cookie, credentials or
+    preview parameter (the replica router keeps all of these on the primary)."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or any(name in cookies for name in settings.PAGE_CACHE_BYPASS_COOKIES)
+        or "HTTP_AUTHORIZATION" in request.META
+        or any(name in request.GET for name in settings.PAGE_CACHE_BYPASS_PARAMS)
+    )
+
+
+def is_private_request(request: HttpRequest) -> bool:
+    """A request from someone who may see more than the public (staff, previews)."""
+    cookies = request.COOKIES
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    if any(name in request.GET for name in settings.PAGE_CACHE_BYPASS_PARAMS):
+        return True
+    for name in settings.PAGE_CACHE_BYPASS_COOKIES:
+        if name in cookies and (name != "messages" or _has_messages(request)):
+            return True
+    return _has_session(request)
+
+
+def is_excluded_path(path: str) -> bool:
+    excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
+    if settings.MEDIA_URL.startswith("/"):
+        excluded += (settings.MEDIA_URL,)
+    return path.startswith(excluded)
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    return (
+        request.method in cache.SAFE_METHODS
+        and not is_excluded_path(request.path_info)
+        and not is_private_request(request)
+    )
+
+
+def _cache_control(response: HttpResponseBase) -> set[str]:
+    header = response.headers.get("Cache-Control", "")
+    return {part.split("=", 1)[0].strip().lower() for part in cc_delim_re.split(header) if part}
+
+
+def is_cacheable_response(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """A public 200 page that is the same for every anonymous reader."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if getattr(request, "page_cache_exempt", False):
+        return False
+    if _cache_control(response) & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.headers.get("Vary", "")) if v}
+    if vary - cache.STORABLE_VARY:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def add_public_headers(
+    response: HttpResponseBase, changed_at: float | None, tags: Iterable[str] = ()
+) -> None:
+    """Cache-Control for browsers and shared caches, ETag, Last-Modified and the page's tags.
+
+    A page that a coming scheduled publication changes is kept by shared caches (Varnish, a
+    CDN) and browsers only until that moment: nobody purges them then.
+    """
+    if "Cache-Control" not in response.headers:
+        max_age, s_maxage = settings.PAGE_CACHE_MAX_AGE, settings.PAGE_CACHE_S_MAXAGE
+        upcoming = getattr(response, "_next_publication", None)
+        if upcoming and upcoming[0] is not None and set(tags) & upcoming[1]:
+            left = max(0, int(upcoming[0] - cache.now_ts()))
+            max_age, s_maxage = min(max_age, left), min(s_maxage, left)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=max_age,
+            s_maxage=s_maxage,
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        )
+    if "ETag" not in response.headers:
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response.headers["ETag"] = f'"{digest}"'
+    if "Last-Modified" not in response.headers and changed_at:
+        response.headers["Last-Modified"] = http_date(int(changed_at))
+    if tags:
+        value = " ".join(sorted(tags))
+        for header in cache.TAG_HEADERS:
+            response.headers[header] = value
+
+
+def mark_private(response: HttpResponseBase) -> None:
+    """Keep a signed-in or preview response out of every shared cache and the browser's."""
+    patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ("Cookie",))
+
+
+def page_cache_exempt(view):
+    """Decorate a view whose anonymous responses must never be stored (e.g. a health check).
+
+    Views can equally send ``Cache-Control: private`` or ``no-store`` (``never_cache``).
+    """
+    view.page_cache_exempt = True
+    return view
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET/HEAD requests for public pages from the page cache.
+
+    Place it right after SecurityMiddleware and WhiteNoise, before sessions and
+    authentication: a hit then skips them all. Middleware that must see every response
+    (adding a per-request header, say) goes before it; what can be stored with the page
+    (Content-Security-Policy without nonces, X-Frame-Options) may go after it.
+    ``newsroom.wsgi`` answers hits even before Django's handler, with the same ``lookup``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED:
+            cache._start_render(request)
+            with cache_tags.recording():  # fragments still learn what the page read before them
+                return self.get_response(request)
+        # The allowed-hosts check, before the cache can answer (DisallowedHost → 400).
+        request.get_host()
+        if not is_cacheable_request(request):
+            cache._start_render(request)
+            with cache_tags.recording():
+                response = self.get_response(request)
+            if request.method in cache.SAFE_METHODS and (
+                is_private_request(request) or _is_authenticated(request)
+            ):
+                mark_private(response)
+                response.headers[cache.STATUS_HEADER] = "BYPASS"
+            return response
+
+        key = page_key(request)
+        now = cache.now_ts()
+        try:
+            entry, upcoming, fired = lookup(key, now)
+            request.cache_schedule = (upcoming, fired)
+            version = cache.request_version(request)
+            request.content_changed_at = cache.state_cache().get(cache.CHANGED_AT_KEY)
+        except Exception:
+            # The cache is away (Redis restarting, say): render every page meanwhile, store none.
+            cache.cache_failed()
+            cache.logger.warning(
+                "Page cache unavailable; rendering %s", request.path, exc_info=True
+            )
+            return self.get_response(request)
+        if entry is not None:
+            return serve(request, entry)
+
+        with cache_tags.recording() as recorder:
+            response = self.get_response(request)
+        if not is_cacheable_response(request, response):
+            if _is_authenticated(request):
+                mark_private(response)
+            return response
+        response._next_publication = upcoming
+        add_public_headers(response, request.content_changed_at, recorder.tags)
+        self.store(key, version, frozenset(recorder.tags), response)
+        response.headers[cache.STATUS_HEADER] = "MISS"
+        return conditional(request, response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "page_cache_exempt", False):
+            request.page_cache_exempt = True
+
+    @staticmethod
+    def store(key: str, version: int, tags: frozenset[str], response: HttpResponseBase) -> None:
+        headers = tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in cache.UNSTORED_HEADERS
+        )
+        entry = (version, tags, response.status_code, headers, response.content)
+        try:
+            cache.ensure_trusted()
+            cache.remember_tags(
+                tags, version, cache.state_cache().get_many([cache.tag_key(t) for t in tags])
+            )
+            if cache.local_pages_enabled():
+                cache.local_pages.put(key, entry)
+            cache.page_cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        except Exception:
+            cache.cache_failed()
+            cache.logger.warning("Could not store a page in the page cache", exc_info=True)
+
+
+def lookup(key: str, now: float) -> tuple[tuple | None, tuple, frozenset[str]]:
+    """The stored page for ``key`` if it is still valid, and the schedule.
+
+    One ``get_many`` when this process holds a copy of the page (the copy says which tags to
+    read); otherwise the page is fetched first. Raises when the cache cannot be trusted.
+    """
+    entry = cache.local_pages.get(key) if cache.local_pages_enabled() else None
+    if entry is None:
+        cache.ensure_trusted()
+        entry = cache.page_cache().get(key)
+        if entry is not None and cache.local_pages_enabled():
+            cache.local_pages.put(key, entry)
+    values = cache.read_state(entry[1] if entry is not None else ())
+    upcoming, fired = cache.check_schedule(values, now)
+    if entry is not None and fired & entry[1]:
+        return None, upcoming, fired  # a publication it shows came due just now
+    if entry is not None and not cache.tags_valid(entry[0], entry[1], values):
+        entry = None
+    return entry, upcoming, fired
+
+
+def serve(request: HttpRequest, entry: tuple) -> HttpResponseBase:
+    _version, _tags, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    response.headers[cache.STATUS_HEADER] = "HIT"
+    return conditional(request, response)
+
+
+def conditional(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """Answer If-None-Match / If-Modified-Since with 304 when the page is unchanged."""
+    last_modified = response.headers.get("Last-Modified")
+    result = get_conditional_response(
+        request,
+        etag=response.headers.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )
+    if result is not response:
+        result.headers[cache.STATUS_HEADER] = response.headers[cache.STATUS_HEADER]
+    return result
+
+
+def _is_authenticated(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
