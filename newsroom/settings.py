@@ -11,22 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.environment import databases, env_bool, env_list, s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -156,37 +146,12 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
-        )
-    }
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
-    }
-
 # Optional read replica (newsroom/db_router.py): public page reads go there; writes, the
 # admin and anything read after a write in the same request stay on the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASE_REPLICA_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "10"))
+DATABASES = databases(DATABASE_URL, DATABASE_REPLICA_URL, VAR_DIR)
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
-    )
-    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -312,42 +277,7 @@ STORAGES = {
 # app server reads and writes the same uploads and renditions. Without it, local files.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
-            # Public media: plain URLs (no expiring signatures), through the CDN if given.
-            # A custom domain also saves computing a signed URL for every image on a page.
-            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
-            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
-            "querystring_auth": False,
-            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
-            "file_overwrite": False,
-            "location": os.environ.get("AWS_LOCATION", ""),
-            "object_parameters": {
-                "CacheControl": os.environ.get("AWS_S3_CACHE_CONTROL", "public, max-age=86400")
-            },
-        },
-    }
-    # Originals in the same bucket under a private prefix: private ACL, reached only through
-    # short-lived signed URLs (the admin's link), never through the CDN's custom domain. The
-    # bucket policy must not make this prefix public (docs/deploy.md).
-    STORAGES["originals"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **STORAGES["default"]["OPTIONS"],
-            "custom_domain": None,
-            "querystring_auth": True,
-            "querystring_expire": 300,
-            "default_acl": "private",
-            "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"),
-            "object_parameters": {"CacheControl": "private, no-store"},
-        },
-    }
+    STORAGES.update(s3_storages(AWS_STORAGE_BUCKET_NAME))
 
 # Uploads: a real image, at most this many bytes and pixels (see images/validators.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
