@@ -60,7 +60,10 @@ def test_a_disallowed_host_never_gets_the_cached_page(client, world, app):
     assert cache.STATUS_HEADER not in headers
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_change_is_seen_through_the_front(client, world, app):
+    """In autocommit, as in production: the miss goes through Django's handler, whose
+    request signals manage connections."""
     from .test_invalidation import edit_article
 
     url = world.urls["article"]

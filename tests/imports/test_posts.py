@@ -75,8 +75,8 @@ def test_articles(imported):
     assert story.seo_description == "How the block editor story was told."
     # what is not imported is listed
     assert (
-        "page 301 “About the Ledger”: skipped — not imported (no pages app yet); it was at https://old.harbourledger.example/about/"
-        in imported
+        "page 301 “About the Ledger”: skipped — not imported: the page import is not written "
+        "yet; it was at https://old.harbourledger.example/about/" in imported
     )
     assert "nav_menu_item 302 “Home”: skipped" in imported
     assert "event 303 “Harbour cleanup day”: skipped — event items are not imported" in imported

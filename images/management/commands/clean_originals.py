@@ -19,11 +19,11 @@ import posixpath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
 from images.metadata import clean_image
 from images.renditions import SOURCES
 from images.storage import originals_storage
+from newsroom.connections import refresh_connections
 
 #: Where the WordPress import puts the files post bodies show (imports/wordpress/media.py).
 PUBLIC_IMPORT_FOLDER = "wordpress"
@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 .distinct()
             )
             for name in names.iterator():
-                close_old_connections()  # a long run survives a dropped connection
+                refresh_connections()  # a long run survives a dropped connection
                 if name in seen:
                     continue
                 seen.add(name)

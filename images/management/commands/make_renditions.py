@@ -7,10 +7,10 @@ process instead of queueing them. Safe to run again: the task skips what exists.
 """
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
 from images.renditions import SOURCES, is_ready, rendered_field, rendition_files
 from images.tasks import make_renditions, make_renditions_now
+from newsroom.connections import refresh_connections
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         queued = 0
         for model, source in SOURCES:
             for instance in model._default_manager.exclude(**{source: ""}).iterator():
-                close_old_connections()  # a long run survives a dropped connection
+                refresh_connections()  # a long run survives a dropped connection
                 if is_ready(instance, source):
                     if not verify or all(
                         f.storage.exists(f.name) for f in rendition_files(instance, source)
