@@ -64,8 +64,11 @@ serve: setup
 	$(WITH_WORKER) \
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
 
+# Two pytest-xdist workers by default (each test's cache keys, ports and database are its own);
+# PYTEST_WORKERS=0 runs in one process, which a debugger or `-x` on one test may prefer.
+PYTEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
