@@ -11,6 +11,7 @@ characters XML 1.0 cannot hold (Django's writer would otherwise raise on them).
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 from urllib.parse import urlsplit
@@ -60,6 +61,13 @@ class _CleanFeedMixin:
 
     def add_item(self, *args, **kwargs):
         super().add_item(*_clean(args), **_clean(kwargs))
+
+    def write(self, outfile, encoding):
+        """Write the XML into memory, then into the response at once: the SAX writer's
+        two thousand small writes each cost a response ``write()`` otherwise."""
+        buffer = io.StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
 
     def _add_media(self, handler, item):
         image = item.get("image")
