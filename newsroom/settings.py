@@ -165,7 +165,10 @@ if REDIS_URL:
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions stay in the database (Django's default), not cached_db: with Redis down,
+    # cached_db raises on every signed-in request (its cache.set after a miss is unguarded),
+    # so no editor could save; and a logout whose cache delete failed would leave the session
+    # alive in Redis. Sessions are for the few signed-in staff: one indexed query each.
 else:
     # Pages, fragments and their tags' versions: Django's default of 300 entries would cull
     # tags (each costs a render) long before memory matters.

@@ -284,3 +284,36 @@ def test_query_budget(client, django_assert_max_num_queries, settings, kind, rou
     with django_assert_max_num_queries(5):
         _, parsed = parse(client, url)
     assert len(parsed.entries) == 30
+
+
+OPENINGS = {
+    "long plain body": "<p>" + " ".join(f"word{n}" for n in range(2000)) + "</p>",
+    "a word split by inline tags at the edge": "<p>"
+    + " ".join(f"w{n}<b>x</b>y" for n in range(600))
+    + "</p>",
+    "a big figure first": '<figure><img src="/media/'
+    + "a" * 5000
+    + '.jpg" alt=""></figure>'
+    + "<p>"
+    + " ".join(f"after{n}" for n in range(80))
+    + "</p>",
+    "entities and blocks": "<h2>Title</h2>" + "<p>caf&eacute; &amp; bar</p>" * 400,
+    "short": "<p>Only a few words here.</p>",
+    "exactly the limit": "<p>" + " ".join(["tide"] * 40) + "</p>",
+}
+
+
+@pytest.mark.parametrize("body", OPENINGS.values(), ids=OPENINGS.keys())
+def test_descriptions_read_only_the_opening_yet_match_the_whole_body(body):
+    """The feeds describe each item from the opening of its body (issue 22): the result is
+    the same as stripping the whole body."""
+    from django.utils.text import Truncator
+
+    from articles.sharing import SUMMARY_WORDS, opening_text
+    from newsroom.seo import plain_text
+
+    whole = Truncator(plain_text(body)).words(SUMMARY_WORDS, truncate="…")
+    opening = Truncator(opening_text(body, SUMMARY_WORDS)).words(SUMMARY_WORDS, truncate="…")
+    assert opening == whole
+    if body.count("<p>") > 100:  # many blocks: only the first few are read
+        assert len(opening_text(body, SUMMARY_WORDS)) < len(plain_text(body)) / 5

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Byline
+from articles.models import AuthorSummary, Byline
 from tests.factories import ArticleFactory, AuthorFactory, BookFactory, image_file
 from tests.reader import HIDDEN_STATES, add_byline, hidden_article, page, text
 
@@ -155,9 +155,60 @@ def test_writers_page_lists_only_authors_with_pages(client, django_assert_max_nu
     hidden = AuthorFactory(name="Dora Draft")
     hidden_article("draft", authors=[hidden])
 
-    with django_assert_max_num_queries(4):
+    # 5: refresh_due's check and the paginator's count came with reading the summaries.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("authors:list"))
     doc = page(response)
     links = [a["href"] for a in doc.select(".person__name a")]
     assert sorted(links) == sorted(p.get_absolute_url() for p in public)
     assert "Dora Draft" not in text(doc)
+
+
+def test_writers_page_is_paginated_alphabetically(client, monkeypatch):
+    from authors.views import AuthorListView
+
+    monkeypatch.setattr(AuthorListView, "paginate_by", 5)
+    people = [AuthorFactory(name=f"Writer {n:02d}") for n in range(12)]
+    for person in people:
+        ArticleFactory(authors=[person])
+
+    first = page(client.get(reverse("authors:list")))
+    assert [text(a) for a in first.select(".person__name a")] == [
+        f"Writer {n:02d}" for n in range(5)
+    ]
+    assert text(first.select_one(".pagination a[rel=next]")) == "Next →"
+    last = page(client.get(reverse("authors:list") + "?page=last"))
+    assert [text(a) for a in last.select(".person__name a")] == ["Writer 10", "Writer 11"]
+    assert text(last.select_one(".pagination a[rel=prev]")) == "← Previous"
+    assert client.get(reverse("authors:list") + "?page=4").status_code == 404
+
+
+@pytest.mark.parametrize("writers", [5, 40])
+def test_writers_page_costs_the_same_whatever_the_number_of_writers(
+    client, django_assert_max_num_queries, writers
+):
+    """Read from the authors' live summaries: no search of the bylines per author."""
+    for person in AuthorFactory.create_batch(writers):
+        ArticleFactory(authors=[person])
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("authors:list"))
+    assert len(page(response).select(".person__name a")) == min(writers, 60)
+
+
+def test_writers_page_follows_publication_and_withdrawal(client):
+    """The summaries it reads move with the articles: a scheduled article's author appears
+    once it is out, an unpublished article's author leaves."""
+    writer = AuthorFactory(name="Ilse Marrow")
+    article = ArticleFactory(authors=[writer], published_at=timezone.now() + timedelta(hours=1))
+    assert "Ilse Marrow" not in client.get(reverse("authors:list")).content.decode()
+
+    # An hour passes (every stored time moved an hour back): the article comes out without
+    # a save, and refresh_due finds it on the next read.
+    past = timezone.now() - timedelta(seconds=1)
+    type(article).objects.filter(pk=article.pk).update(published_at=past)
+    AuthorSummary.objects.filter(author=writer).update(next_scheduled_at=past)
+    assert "Ilse Marrow" in client.get(reverse("authors:list")).content.decode()
+
+    article.status = type(article).Status.DRAFT
+    article.save()
+    assert "Ilse Marrow" not in client.get(reverse("authors:list")).content.decode()

@@ -64,6 +64,9 @@ def main() -> None:
         json.dumps(
             {
                 "live_url": live.get_absolute_url(),
+                "live_pk": live.pk,
+                "section_pk": section.pk,
+                "live_headline": live.headline,
                 "draft_pk": draft.pk,
                 "draft_url": draft.get_absolute_url(),
                 "draft_headline": draft.headline,
