@@ -190,10 +190,8 @@ class Transport:
 
     def close(self):
         if self.backend is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is gone already
                 self.backend.close()
-            except Exception:  # the connection is gone already
-                pass
             self.backend = None
 
     def send(self, message, mark_handed) -> None:
