@@ -128,7 +128,8 @@ class SendAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         from articles.models import Article
 
-        ids = [i for i in str(initial.get("articles", "")).split(",") if i.isdigit()]
+        given = initial.get("articles") or []  # the admin splits "?articles=1,2" already
+        ids = [str(i) for i in ([given] if isinstance(given, str) else given) if str(i).isdigit()]
         if len(ids) == 1:
             article = Article.objects.filter(pk=ids[0]).first()
             if article is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsletters.models import Newsletter, Subscriber, Subscription
+from tests.caching.site import page_cache  # noqa: F401 — the page cache as in production
 from tests.smtp import Inbox, MailServer, use_mail_server
 
 

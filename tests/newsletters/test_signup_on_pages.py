@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from caching import cache
 from newsletters.models import Subscriber
-from tests.caching.site import page_cache  # noqa: F401 — the page cache as in production
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,7 @@ def test_article_page_has_the_form_twice_without_a_query_or_token(client, daily)
 
 def test_signing_up_from_a_cached_article_page_works(
     page_cache, daily, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     article = ArticleFactory()
     cache.content_changed()
     first, second = Client(), Client()
