@@ -379,6 +379,8 @@ NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", 120))
 # A message whose hand-off to SMTP was interrupted: false = never resent (at-most-once),
 # true = resent (at-least-once). See newsletters/sending.py.
 NEWSLETTER_RESEND_UNCERTAIN = env_bool("NEWSLETTER_RESEND_UNCERTAIN", False)
+# PostgreSQL: the sending connection's commits wait for the disk flush only when true.
+NEWSLETTER_SYNCHRONOUS_COMMIT = env_bool("NEWSLETTER_SYNCHRONOUS_COMMIT", False)
 # Sign-up abuse limits: requests per address and per client IP in a window.
 NEWSLETTER_RATE_LIMIT_ADDRESS = int(os.environ.get("NEWSLETTER_RATE_LIMIT_ADDRESS", 3))
 NEWSLETTER_RATE_LIMIT_IP = int(os.environ.get("NEWSLETTER_RATE_LIMIT_IP", 10))
