@@ -270,7 +270,7 @@ def _write_results(report: dict) -> None:
         text = head + block + tail
     else:
         text = text.rstrip() + (
-            "\n\n## Newsletter send: 50,000 recipients, worker killed half-way "
+            "\n\n## Newsletter send, worker killed half-way "
             "(`bench/newsletter_send.py`)\n\n" + block + "\n"
         )
     path.write_text(text)
