@@ -163,6 +163,12 @@ class Subscription(models.Model):
 
 
 class SendQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=Send.Status.SCHEDULED)
+
+    def sending(self):
+        return self.filter(status=Send.Status.SENDING)
+
     def finished(self):
         return self.filter(status=Send.Status.FINISHED)
 
@@ -239,6 +245,12 @@ class Send(models.Model):
 class DeliveryQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state=Delivery.State.PENDING)
+
+    def claimed(self):
+        return self.filter(state=Delivery.State.CLAIMED)
+
+    def handed(self):
+        return self.filter(state=Delivery.State.HANDED)
 
     def in_flight(self):
         return self.filter(state__in=[Delivery.State.CLAIMED, Delivery.State.HANDED])

@@ -69,7 +69,7 @@ class Refused(Exception):
 def lease_acquire(send_id: int, token: str) -> bool:
     now = timezone.now()
     until = now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-    free = Send.objects.filter(pk=send_id, status__in=[Send.Status.SCHEDULED, Send.Status.SENDING])
+    free = Send.objects.unfinished().filter(pk=send_id)
     free = free.filter(lease_until__isnull=True) | free.filter(lease_until__lt=now)
     return bool(
         Send.objects.filter(pk__in=free.values("pk")).update(lease_until=until, lease_token=token)
@@ -79,9 +79,7 @@ def lease_acquire(send_id: int, token: str) -> bool:
 def lease_renew(send_id: int, token: str) -> bool:
     until = timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
     return bool(
-        Send.objects.filter(pk=send_id, lease_token=token, status=Send.Status.SENDING).update(
-            lease_until=until
-        )
+        Send.objects.sending().filter(pk=send_id, lease_token=token).update(lease_until=until)
     )
 
 
@@ -110,9 +108,7 @@ def prepare(send: Send) -> None:
             batch = []
     Delivery.objects.bulk_create(batch, ignore_conflicts=True)
     now = timezone.now()
-    Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
-        status=Send.Status.SENDING, started_at=now
-    )
+    Send.objects.scheduled().filter(pk=send.pk).update(status=Send.Status.SENDING, started_at=now)
     send.refresh_from_db()
     recount(send)
 
@@ -120,10 +116,8 @@ def prepare(send: Send) -> None:
 def recover(send: Send) -> None:
     """Rows a dead runner left: claimed → pending (never reached the server); handed →
     uncertain, or pending again when ``NEWSLETTER_RESEND_UNCERTAIN`` is on."""
-    Delivery.objects.filter(send=send, state=State.CLAIMED).update(
-        state=State.PENDING, claim_token=""
-    )
-    handed = Delivery.objects.filter(send=send, state=State.HANDED)
+    Delivery.objects.claimed().filter(send=send).update(state=State.PENDING, claim_token="")
+    handed = Delivery.objects.handed().filter(send=send)
     if settings.NEWSLETTER_RESEND_UNCERTAIN:
         handed.update(state=State.PENDING, claim_token="", error="resent after an interruption")
     else:
@@ -138,7 +132,8 @@ def claim(send: Send, token: str, size: int) -> list[int]:
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(send=send, state=State.PENDING)
+            .pending()
+            .filter(send=send)
             .order_by("pk")
             .values_list("pk", flat=True)[:size]
         )
@@ -270,7 +265,7 @@ def _deliver_batch(send: Send, issue: Issue, ids: list[int], token: str, transpo
     mine = Delivery.objects.filter(claim_token=token)
     for row in rows:
         if row.subscriber_id not in active:  # left the list since the send began
-            mine.filter(pk=row.pk, state=State.CLAIMED).update(
+            mine.claimed().filter(pk=row.pk).update(
                 state=State.SKIPPED, error="unsubscribed before it went"
             )
             continue
@@ -278,9 +273,7 @@ def _deliver_batch(send: Send, issue: Issue, ids: list[int], token: str, transpo
         message = issue.message(row.subscriber, message_id=mid)
 
         def mark_handed(pk=row.pk, mid=mid):
-            if not mine.filter(pk=pk, state=State.CLAIMED).update(
-                state=State.HANDED, message_id=mid
-            ):
+            if not mine.claimed().filter(pk=pk).update(state=State.HANDED, message_id=mid):
                 raise LostClaim(pk)
 
         pacer.wait()
@@ -291,7 +284,7 @@ def _deliver_batch(send: Send, issue: Issue, ids: list[int], token: str, transpo
         except NotHanded as error:
             # Nothing of this message reached the server; it and the rest of the batch go
             # back to the queue, and the error ends this run (the watchdog or a retry resumes).
-            mine.filter(pk__in=ids, state=State.CLAIMED).update(
+            mine.claimed().filter(pk__in=ids).update(
                 state=State.PENDING, claim_token="", error=str(error)[:300]
             )
             raise
@@ -301,14 +294,12 @@ def _deliver_batch(send: Send, issue: Issue, ids: list[int], token: str, transpo
             continue
         except (smtplib.SMTPException, OSError) as error:
             # Lost after the content left: the server may or may not have it.
-            mine.filter(pk=row.pk, state=State.HANDED).update(
+            mine.handed().filter(pk=row.pk).update(
                 state=State.PENDING if settings.NEWSLETTER_RESEND_UNCERTAIN else State.UNCERTAIN,
                 error=f"connection lost after the message was handed over: {error}"[:300],
             )
             raise NotHanded(str(error)) from error
-        mine.filter(pk=row.pk, state=State.HANDED).update(
-            state=State.SENT, sent_at=timezone.now(), error=""
-        )
+        mine.handed().filter(pk=row.pk).update(state=State.SENT, sent_at=timezone.now(), error="")
 
 
 class LostClaim(Exception):
@@ -376,8 +367,10 @@ def run_send(send_id: int, *, token: str | None = None, max_batches: int | None 
             batches += 1
             if max_batches is not None and batches >= max_batches:
                 return "paused"
-        finished = Send.objects.filter(pk=send_id, status=Send.Status.SENDING).update(
-            status=Send.Status.FINISHED, finished_at=timezone.now()
+        finished = (
+            Send.objects.sending()
+            .filter(pk=send_id)
+            .update(status=Send.Status.FINISHED, finished_at=timezone.now())
         )
         recount(send)
         return "finished" if finished else "stopped"

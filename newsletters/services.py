@@ -220,10 +220,8 @@ def send_schedule(*, send: Send, at=None) -> Send:
 
 def send_cancel(*, send: Send) -> Send:
     """Stop a scheduled send, or one under way: no further mail goes out."""
-    Send.objects.filter(pk=send.pk, status__in=[Send.Status.SCHEDULED, Send.Status.SENDING]).update(
-        status=Send.Status.CANCELLED
-    )
-    Delivery.objects.filter(send=send, state=Delivery.State.PENDING).update(
+    Send.objects.unfinished().filter(pk=send.pk).update(status=Send.Status.CANCELLED)
+    Delivery.objects.pending().filter(send=send).update(
         state=Delivery.State.SKIPPED, error="cancelled"
     )
     send.refresh_from_db()

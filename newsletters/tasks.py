@@ -22,8 +22,9 @@ def queue_watchdog(send_id: int) -> None:
     (the database queue can; the immediate one, in tests, cannot)."""
     if not deliver_send.get_backend().supports_defer:
         return
-    at = timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS + 5)
-    deliver_send.using(run_after=at).enqueue(send_id=send_id)
+    lease_until = Send.objects.filter(pk=send_id).values_list("lease_until", flat=True).first()
+    at = lease_until or timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+    deliver_send.using(run_after=at + timedelta(seconds=2)).enqueue(send_id=send_id)
 
 
 @task()

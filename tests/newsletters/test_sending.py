@@ -210,3 +210,24 @@ def test_scheduled_send_waits_for_its_time(daily, smtp_server):
     Send.objects.filter(pk=send.pk).update(scheduled_at=timezone.now() + timedelta(hours=1))
     assert sending.run_send(send.pk) == "not yet"
     assert smtp_server.messages == []
+
+
+def test_each_run_queues_a_watchdog_for_when_its_lease_runs_out(daily, smtp_server, settings):
+    """With the database queue, a run leaves a task due just after its lease: the one that
+    resumes the send if this worker dies (no cron: the queue's own ``run_after``)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NEWSLETTER_LEASE_SECONDS = 60
+    subscribe_confirmed(daily, 2)
+    send = scheduled_send(daily)
+    before = timezone.now()
+    assert sending.run_send(send.pk) == "finished"
+    [watchdog] = DBTaskResult.objects.filter(task_path="newsletters.tasks.deliver_send")
+    assert watchdog.args_kwargs["kwargs"] == {"send_id": send.pk}
+    assert (
+        before + timedelta(seconds=60) < watchdog.run_after < timezone.now() + timedelta(seconds=63)
+    )
+    # When it runs after the send finished, it does nothing.
+    assert deliver_send.call(send_id=send.pk) == Send.Status.FINISHED
+    assert len(smtp_server.recipients) == 2
