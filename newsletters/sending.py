@@ -190,7 +190,11 @@ class Transport:
             self.backend = None
 
     def send(self, message, mark_handed) -> None:
-        backend = self.open()
+        try:
+            backend = self.open()
+        except OSError as error:  # refused, unreachable, TLS or login failed
+            self.close()
+            raise NotHanded(f"could not reach the mail server: {error}") from error
         if not isinstance(backend, SMTPBackend):
             mark_handed()
             backend.send_messages([message])

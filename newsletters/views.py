@@ -107,7 +107,7 @@ def subscribe(request):
 
 
 def _bad_link(request, error: tokens.BadLink):
-    context = {"error": error, "form": SubscribeForm(), "noindex": True}
+    context = {"error": error, "days": settings.NEWSLETTER_CONFIRM_DAYS, "noindex": True}
     return TemplateResponse(request, "newsletters/bad_link.html", context, status=400)
 
 

@@ -231,3 +231,16 @@ def test_each_run_queues_a_watchdog_for_when_its_lease_runs_out(daily, smtp_serv
     # When it runs after the send finished, it does nothing.
     assert deliver_send.call(send_id=send.pk) == Send.Status.FINISHED
     assert len(smtp_server.recipients) == 2
+
+
+def test_mail_server_down_sends_nothing_loses_nothing(daily, settings):
+    from tests.smtp import free_port, use_mail_server
+
+    use_mail_server(settings, f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
+    subscribe_confirmed(daily, 3)
+    send = scheduled_send(daily)
+    assert deliver_send.call(send_id=send.pk) == "interrupted"
+    assert send.deliveries.pending().count() == 3
+    assert "could not reach the mail server" in send.deliveries.first().error
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENDING and not send.lease_token  # free to resume
