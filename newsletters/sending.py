@@ -41,7 +41,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .emails import Issue, message_id, render_issue
@@ -69,10 +69,13 @@ class Refused(Exception):
 def lease_acquire(send_id: int, token: str) -> bool:
     now = timezone.now()
     until = now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-    free = Send.objects.unfinished().filter(pk=send_id)
-    free = free.filter(lease_until__isnull=True) | free.filter(lease_until__lt=now)
+    # One UPDATE whose own WHERE says "free": of two workers racing, PostgreSQL re-checks the
+    # condition on the row the first one wrote, so only one gets the lease.
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     return bool(
-        Send.objects.filter(pk__in=free.values("pk")).update(lease_until=until, lease_token=token)
+        Send.objects.unfinished()
+        .filter(free, pk=send_id)
+        .update(lease_until=until, lease_token=token)
     )
 
 
