@@ -96,6 +96,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
 
     from articles.models import Article, Section
     from newsletters import services
@@ -199,7 +200,7 @@ def main() -> None:
     counts = dict(
         Delivery.objects.filter(send=send)
         .values_list("state")
-        .annotate(c=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
+        .annotate(c=Count("pk"))
         .values_list("state", "c")
     )
     uncertain = list(
