@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     # library's so the worker survives a lost database connection.
     "django_tasks",
     "django_tasks_db",
+    # Newsletters: subscribers, lists and fault-tolerant sends (newsletters/, docs/newsletters.md).
+    "newsletters",
     # About, Masthead, Contact… and the tip form (pages/). Its URLs come last.
     "pages",
 ]
@@ -212,7 +214,8 @@ PAGE_CACHE_CONTENT_APPS = ["articles", "authors", "books", "pages", "taggit", "r
 # invalidates nothing.
 PAGE_CACHE_IGNORED_MODELS: list[str] = ["pages.Tip"]
 # Never cached (besides MEDIA_URL): the admin, previews and the health check.
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz"]
+# /newsletter/: sign-up answers, signed links and the live list of newsletters.
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz", "/newsletter/"]
 # The session cookie (SESSION_COOKIE_NAME) means a signed-in editor and always bypasses the
 # cache, as do these cookies and query parameters (a preview token means a draft).
 PAGE_CACHE_BYPASS_COOKIES = ["messages"]
@@ -365,6 +368,26 @@ TIPS_MAX_ATTACHMENT_BYTES = int(os.environ.get("TIPS_MAX_ATTACHMENT_BYTES", 10 *
 TIPS_MAX_MESSAGE_CHARS = int(os.environ.get("TIPS_MAX_MESSAGE_CHARS", 20_000))
 TIPS_RATE_LIMIT = int(os.environ.get("TIPS_RATE_LIMIT", 5))  # tips per address…
 TIPS_RATE_WINDOW_SECONDS = int(os.environ.get("TIPS_RATE_WINDOW_SECONDS", 3600))  # …per window
+
+# Newsletters (newsletters/, docs/newsletters.md). Sent through EMAIL_URL by the task queue.
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_FROM_NAME = os.environ.get("NEWSLETTER_FROM_NAME", "")
+NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("NEWSLETTER_CONFIRM_DAYS", 7))
+# Messages per batch (one claim, one recount) and at most this many a second (0: no limit).
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", 200))
+NEWSLETTER_RATE_PER_SECOND = float(os.environ.get("NEWSLETTER_RATE_PER_SECOND", 20))
+# A sending worker holds its send this long between batches; a dead worker's send is resumed
+# by the watchdog task once it runs out. Keep it well above one batch's time at the rate above.
+NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", 120))
+# A message whose hand-off to SMTP was interrupted: false = never resent (at-most-once),
+# true = resent (at-least-once). See newsletters/sending.py.
+NEWSLETTER_RESEND_UNCERTAIN = env_bool("NEWSLETTER_RESEND_UNCERTAIN", False)
+# PostgreSQL: the sending connection's commits wait for the disk flush only when true.
+NEWSLETTER_SYNCHRONOUS_COMMIT = env_bool("NEWSLETTER_SYNCHRONOUS_COMMIT", False)
+# Sign-up abuse limits: requests per address and per client IP in a window.
+NEWSLETTER_RATE_LIMIT_ADDRESS = int(os.environ.get("NEWSLETTER_RATE_LIMIT_ADDRESS", 3))
+NEWSLETTER_RATE_LIMIT_IP = int(os.environ.get("NEWSLETTER_RATE_LIMIT_IP", 10))
+NEWSLETTER_RATE_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_RATE_WINDOW_SECONDS", 3600))
 
 LOGIN_URL = "admin:login"
 # Where sign-in lands when no (acceptable) "next" was given: the admin, where staff work.

@@ -43,6 +43,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("newsletter/", include("newsletters.urls")),
     path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
     path("healthz/ready", health.ready, name="healthz-ready"),
     path("", include("editorial.urls")),

@@ -37,10 +37,12 @@ from authors.models import Author
 from books.models import Book, PurchaseLink
 from editorial import revisions, services
 from images.renditions import rendition_files
+from newsletters.models import Newsletter
 from pages.models import Page, Tip
 
 from .books import BOOKS, BookSpec
 from .images import article_picture, book_cover
+from .newsletters import NEWSLETTERS
 from .pages import PAGES, STAFF, PageSpec
 from .people import AUTHORS, USERS, AuthorSpec, UserSpec
 from .stories import ARTICLES, SECTIONS, ArticleSpec, SectionSpec
@@ -182,6 +184,18 @@ class _Loader:
         for page_spec in PAGES:
             pages[page_spec.slug] = self._page(page_spec, pages.get(page_spec.parent))
         self.report.created["tags"] = Tag.objects.count() - tags_before
+        for newsletter_spec in NEWSLETTERS:
+            _, created = Newsletter.objects.update_or_create(
+                slug=newsletter_spec.slug,
+                defaults={
+                    "name": newsletter_spec.name,
+                    "description": newsletter_spec.description,
+                    "is_default": newsletter_spec.is_default,
+                    "position": newsletter_spec.position,
+                    "is_active": True,
+                },
+            )
+            self.report.created["newsletters"] += int(created)
 
     def _store(self, file_field, name: str, content: bytes) -> None:
         file_field.save(name, ContentFile(content), save=False)

@@ -109,6 +109,17 @@ PAGES: tuple[PageSpec, ...] = (
             "<p>What you send through the contact form is kept for as long as the "
             "newsroom needs it to follow up, is read only by our editors, and is never "
             "shared without your permission.</p>"
+            "<h2>Newsletters</h2>"
+            "<p>If you subscribe to a newsletter we store, for each address: the address "
+            "itself; when it was entered and when it was confirmed; which newsletters it "
+            "gets, when each was confirmed and, if it left one, when; and for each issue we "
+            "sent it, whether the mail server accepted it, when, the message's identifier and "
+            "the server's error if it refused. We do not store your IP address with it, and "
+            "our emails contain no tracking pixels and no rewritten links: we do not know "
+            "whether you opened an email or what you clicked.</p>"
+            "<p>Every email has a link to leave at once and a link to your preferences. To get "
+            "a copy of what we hold about your address, or to have it erased, write to us "
+            "through the contact page; an editor exports or erases it from our admin.</p>"
         ),
     ),
     PageSpec(
