@@ -13,8 +13,12 @@ under CI=true (``bash .ci/install-varnish`` installs both).
 from __future__ import annotations
 
 import os
+import re
+import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from articles.models import Article
 from editorial import services
@@ -166,3 +170,35 @@ def test_purges_are_accepted_only_from_the_app_servers(edge, newsroom):
     accepted = edge.purge([EVERYTHING], source_address="127.0.0.1")
     assert accepted.status == 200
     assert hits(edge, home) == {"home": "MISS"}
+
+
+def test_a_page_a_scheduled_story_changes_is_not_kept_past_its_time(edge, newsroom, editor):
+    draft = newsroom["draft"]
+    cached(edge, {"home": "/"})  # held before the story is scheduled
+    due = timezone.now() + timedelta(seconds=4)
+    services.content_publish(obj=draft, by=editor, at=due)
+
+    first = edge.get("/")
+    assert draft.headline not in first.text
+    assert first.getheader("X-Edge-Cache") == "MISS"  # the copy that did not know the time
+    assert shared_max_age(first) <= 4, first.getheader("Cache-Control")
+    assert "stale-while-revalidate=0" in first.getheader("Cache-Control")  # no grace either
+    assert edge.get("/").getheader("X-Edge-Cache") == "HIT"  # kept until then
+
+    # The app's own stored copy, served again later, is capped at the time left then.
+    assert edge.purge([EVERYTHING]).status == 200
+    time.sleep(1.5)
+    left = (due - timezone.now()).total_seconds()
+    again = edge.get("/")
+    assert again.getheader("X-Page-Cache") == "HIT"
+    assert shared_max_age(again) <= left, (again.getheader("Cache-Control"), left)
+
+    # Nobody purges at that moment (no cron): Varnish must have let the page go by itself.
+    time.sleep(max(0.0, (due - timezone.now()).total_seconds()) + 1.5)
+    after = edge.get("/")
+    assert draft.headline in after.text, after.getheader("X-Edge-Cache")
+
+
+def shared_max_age(response) -> int:
+    directives = dict(re.findall(r"([a-z-]+)=(\d+)", response.getheader("Cache-Control")))
+    return int(directives["s-maxage"])
