@@ -75,7 +75,7 @@ function init(args)
   paths = dofile(args[1])
   math.randomseed(os.time() * 97 + id)
   i = math.random(#paths)
-  responses, edge_hits, app_hits, bad = 0, 0, 0, 0
+  responses, edge_hits, app_hits, bad, s503 = 0, 0, 0, 0, 0
 end
 function request()
   i = i % #paths + 1
@@ -87,6 +87,7 @@ end
 function response(status, headers, body)
   responses = responses + 1
   if status ~= 200 then bad = bad + 1 end
+  if status == 503 then s503 = s503 + 1 end
   if header(headers, "X-Edge-Cache") == "HIT" then
     edge_hits = edge_hits + 1
   elseif header(headers, "X-Page-Cache") == "HIT" then
@@ -94,12 +95,13 @@ function response(status, headers, body)
   end
 end
 function done(summary, latency, requests)
-  local r, e, a, b = 0, 0, 0, 0
+  local r, e, a, b, u = 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     r = r + t:get("responses"); e = e + t:get("edge_hits")
-    a = a + t:get("app_hits"); b = b + t:get("bad")
+    a = a + t:get("app_hits"); b = b + t:get("bad"); u = u + t:get("s503")
   end
-  io.write(string.format("WORKDAY responses=%d edge_hits=%d app_hits=%d non200=%d\n", r, e, a, b))
+  io.write(string.format(
+    "WORKDAY responses=%d edge_hits=%d app_hits=%d non200=%d s503=%d\n", r, e, a, b, u))
 end
 """
 
@@ -228,8 +230,16 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8", "replace")
 
 
-def editors(base: str, site: Site, ledger: Ledger, seconds: float, stop: threading.Event):
-    """Draft saves every 2 s, a live edit every 20 s, a publish every 60 s (first at 5 s)."""
+def editors(
+    base: str,
+    site: Site,
+    ledger: Ledger,
+    seconds: float,
+    stop: threading.Event,
+    drafts_only: bool = False,
+):
+    """Draft saves every 2 s, a live edit every 20 s, a publish every 60 s (first at 5 s);
+    with ``drafts_only``, the draft saves alone (which must cost readers nothing)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -252,7 +262,10 @@ def editors(base: str, site: Site, ledger: Ledger, seconds: float, stop: threadi
         )
         drafts.append(services.content_save(obj=draft, by=editor))
     start = time.monotonic()
+    never = float("inf")
     next_draft, next_edit, next_publish = 0.0, 10.0, 5.0
+    if drafts_only:
+        next_edit = next_publish = never
     while not stop.is_set() and time.monotonic() - start < seconds:
         now = time.monotonic() - start
         if now >= next_publish:
@@ -386,6 +399,7 @@ class Phase:
     edge_hits: int = 0
     app_hits: int = 0
     non200: int = 0
+    s503: int = 0
     checks: Checks = field(default_factory=Checks)
     editors: dict[str, int] = field(default_factory=dict)
     visibility: list[dict[str, float]] = field(default_factory=list)
@@ -420,10 +434,11 @@ def wrk(base: str, seconds: int, args, paths_file: Path, script: Path, phase: Ph
     phase.p99_ms = run._ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     counts = dict(re.findall(r"(\w+)=(\d+)", out.split("WORKDAY", 1)[1]))
     phase.responses, phase.non200 = int(counts["responses"]), int(counts["non200"])
+    phase.s503 = int(counts["s503"])
     phase.edge_hits, phase.app_hits = int(counts["edge_hits"]), int(counts["app_hits"])
 
 
-def run_phase(front, name, base, site, args, paths_file, script, working: bool) -> Phase:
+def run_phase(front, name, base, site, args, paths_file, script, working, drafts_only=False):
     phase = Phase(front, name)
     ledger = Ledger(run_id=secrets.token_hex(3))
     stop = threading.Event()
@@ -431,7 +446,9 @@ def run_phase(front, name, base, site, args, paths_file, script, working: bool) 
     check.start()
     work = None
     if working:
-        work = threading.Thread(target=editors, args=(base, site, ledger, args.duration, stop))
+        work = threading.Thread(
+            target=editors, args=(base, site, ledger, args.duration, stop, drafts_only)
+        )
         work.start()
     try:
         wrk(base, args.duration, args, paths_file, script, phase)
@@ -484,6 +501,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--articles", type=int, default=run.ARTICLES, help="data set size")
     parser.add_argument("--fronts", default="app,varnish", help="app, varnish or both")
+    parser.add_argument(
+        "--drafts-phase",
+        action="store_true",
+        help="add a phase with the draft saves alone, between idle and the working day",
+    )
+    parser.add_argument(
+        "--no-prewarm", action="store_true", help="do not request every page once first"
+    )
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     fronts = [f.strip() for f in args.fronts.split(",") if f.strip()]
@@ -540,12 +565,19 @@ def main() -> None:
             settings.VARNISH_PURGE_URLS = [f"{base}/"]
         try:
             with AppServer(server_env, VAR / "serve.log"):
-                started = time.monotonic()
-                prewarm(base, site.distinct)
-                print(f"  every page requested once in {time.monotonic() - started:.0f}s")
+                if not args.no_prewarm:
+                    started = time.monotonic()
+                    prewarm(base, site.distinct)
+                    print(f"  every page requested once in {time.monotonic() - started:.0f}s")
                 warm = Phase(front, "warm-up")
                 wrk(base, args.warmup, args, paths_file, script, warm)
                 phases.append(run_phase(front, "idle", base, site, args, paths_file, script, False))
+                if args.drafts_phase:
+                    phases.append(
+                        run_phase(
+                            front, "drafts only", base, site, args, paths_file, script, True, True
+                        )
+                    )
                 phases.append(
                     run_phase(front, "working day", base, site, args, paths_file, script, True)
                 )
@@ -581,14 +613,14 @@ def render(args, sizes, site, phases, load_before, load_after) -> str:
         HOW_TO_RUN,
         "",
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"`bench/workday.py {' '.join(sys.argv[1:])}`"
+        f"`{' '.join(['bench/workday.py', *sys.argv[1:]])}`"
         f" — {args.duration} s per phase after {args.warmup} s of warm-up, wrk "
         f"{args.threads} threads × {args.connections} connections over {len(site.distinct):,} "
         f"distinct public pages (Zipf-like mix), {sizes['live']:,} live articles. "
         f"{machine['CPU']}, {machine['memory']}; load average {load_before[0]:.1f} before, "
         f"{load_after[0]:.1f} after.",
         "",
-        "| front | phase | req/s | p50 ms | p99 ms | hit ratio (edge + app) | non-200 | "
+        "| front | phase | req/s | p50 ms | p99 ms | hit ratio (edge + app) | non-200 (503) | "
         "sampled | stale | draft leaks | editors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
@@ -599,7 +631,8 @@ def render(args, sizes, site, phases, load_before, load_after) -> str:
         editors = ", ".join(f"{v} {k}" for k, v in p.editors.items()) if p.editors else "—"
         lines.append(
             f"| {p.front} | {p.name} | {p.rps:,.0f} | {p.p50_ms:.2f} | {p.p99_ms:.2f} | {hits} | "
-            f"{p.non200} | {p.checks.sampled} | {p.checks.stale} | {p.checks.leaks} | {editors} |"
+            f"{p.non200} ({p.s503}) | {p.checks.sampled} | {p.checks.stale} | {p.checks.leaks} | "
+            f"{editors} |"
         )
     lines.append("")
     for front in dict.fromkeys(p.front for p in phases):
@@ -609,6 +642,12 @@ def render(args, sizes, site, phases, load_before, load_after) -> str:
             lines.append(
                 f"- **{front}**: working-day throughput is **{day.rps / idle.rps:.0%}** of idle "
                 f"({day.rps:,.0f} / {idle.rps:,.0f} req/s); stale pages {day.checks.stale}."
+            )
+        drafts = next((p for p in phases if p.front == front and p.name == "drafts only"), None)
+        if idle and drafts and idle.rps:
+            lines.append(
+                f"  - with the draft saves alone: **{drafts.rps / idle.rps:.0%}** of idle "
+                f"({drafts.rps:,.0f} req/s)."
             )
         for seen in day.visibility if day else []:
             lines.append(
