@@ -438,7 +438,20 @@ def wrk(base: str, seconds: int, args, paths_file: Path, script: Path, phase: Ph
     phase.edge_hits, phase.app_hits = int(counts["edge_hits"]), int(counts["app_hits"])
 
 
-def run_phase(front, name, base, site, args, paths_file, script, working, drafts_only=False):
+VARNISH_COUNTERS = (
+    "MAIN.fetch_failed",
+    "MAIN.backend_fail",
+    "MAIN.n_lru_nuked",
+    "MAIN.n_lru_limited",
+    "SMA.s0.c_fail",
+    "MAIN.busy_sleep",
+    "MAIN.sess_drop",
+)
+
+
+def run_phase(
+    front, name, base, site, args, paths_file, script, working, drafts_only=False, varnish=None
+):
     phase = Phase(front, name)
     ledger = Ledger(run_id=secrets.token_hex(3))
     stop = threading.Event()
@@ -470,6 +483,11 @@ def run_phase(front, name, base, site, args, paths_file, script, working, drafts
         f"checked {phase.checks.sampled} stale {phase.checks.stale} leaks {phase.checks.leaks}"
         f"  {phase.editors if working else ''}"
     )
+    if varnish is not None:
+        counters = varnish.stats()
+        print(
+            "    varnishstat: " + ", ".join(f"{c} {counters.get(c, 0)}" for c in VARNISH_COUNTERS)
+        )
     for example in phase.checks.examples:
         print(f"    stale: {example}")
     for seen in phase.visibility:
@@ -571,15 +589,39 @@ def main() -> None:
                     print(f"  every page requested once in {time.monotonic() - started:.0f}s")
                 warm = Phase(front, "warm-up")
                 wrk(base, args.warmup, args, paths_file, script, warm)
-                phases.append(run_phase(front, "idle", base, site, args, paths_file, script, False))
+                phases.append(
+                    run_phase(
+                        front, "idle", base, site, args, paths_file, script, False, False, varnish
+                    )
+                )
                 if args.drafts_phase:
                     phases.append(
                         run_phase(
-                            front, "drafts only", base, site, args, paths_file, script, True, True
+                            front,
+                            "drafts only",
+                            base,
+                            site,
+                            args,
+                            paths_file,
+                            script,
+                            True,
+                            True,
+                            varnish,
                         )
                     )
                 phases.append(
-                    run_phase(front, "working day", base, site, args, paths_file, script, True)
+                    run_phase(
+                        front,
+                        "working day",
+                        base,
+                        site,
+                        args,
+                        paths_file,
+                        script,
+                        True,
+                        False,
+                        varnish,
+                    )
                 )
         finally:
             if varnish:

@@ -137,6 +137,26 @@ class Varnish:
             "PURGE", "/", {"xkey-purge": " ".join(tags)}, source_address=source_address
         )
 
+    def stats(self) -> dict[str, int]:
+        """varnishstat's counters (``MAIN.fetch_failed``, ``SMA.s0.c_fail``…)."""
+        out = subprocess.run(
+            [
+                shutil.which("varnishstat") or "varnishstat",
+                "-1",
+                "-n",
+                str(self.workdir / "instance"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+        return {
+            parts[0]: int(parts[1])
+            for parts in (line.split() for line in out.splitlines())
+            if len(parts) >= 2 and parts[1].isdigit()
+        }
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
