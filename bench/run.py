@@ -763,12 +763,16 @@ def main() -> None:
     report = render_report(
         args, results, static, proxied, best_label, queries, pages, sizes, len(html), cpu
     )
-    # Keep the load test's section (bench/load_test.py writes it between these markers).
+    # Keep the sections other benchmarks write between their markers (bench/load_test.py,
+    # bench/workday.py).
     output = Path(args.output)
     old = output.read_text() if output.exists() else ""
-    start, end = "<!-- load-test:start -->", "<!-- load-test:end -->"
-    if start in old and end in old:
-        report += "\n\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    for start, end in [
+        ("<!-- load-test:start -->", "<!-- load-test:end -->"),
+        ("<!-- workday:start -->", "<!-- workday:end -->"),
+    ]:
+        if start in old and end in old:
+            report += "\n\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
     output.write_text(report)
     print(f"== written to {os.path.relpath(args.output, REPO)}")
     print(json.dumps({"best": best_label}, indent=None))

@@ -272,7 +272,19 @@ def _on_save(sender, instance, raw=False, using=None, created=False, **kwargs) -
     before = None if created else getattr(instance, "_cache_before", None)
     if _schedule_affected(before, instance):
         schedule_changed(using=using)
-    invalidate(cache_tags.change_tags(sender, before, instance), using=using)
+    tags = cache_tags.change_tags(sender, before, instance)
+    if _newly_scheduled(before, instance):
+        # Pages stored before it was scheduled (here, and in Varnish or a CDN, which nobody
+        # purges at the publication time) carry a max-age that does not know that time: drop
+        # them, so the next copies carry one capped at it (caching/middleware.py).
+        tags |= _publication_tags(instance)
+    invalidate(tags, using=using)
+
+
+def _newly_scheduled(before, after) -> bool:
+    if not getattr(after, "is_scheduled", False):
+        return False
+    return not getattr(before, "is_scheduled", False) or before.published_at != after.published_at
 
 
 def _on_delete(sender, instance, using=None, **kwargs) -> None:

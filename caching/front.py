@@ -55,7 +55,7 @@ class PageCacheApplication:
         if path is None or not _allowed_host(environ):
             return self.application(environ, start_response)
         try:
-            entry, _upcoming, _fired = middleware.lookup(
+            entry, upcoming, _fired = middleware.lookup(
                 middleware.page_key_for_path(path), cache.now_ts()
             )
         except Exception:
@@ -63,7 +63,8 @@ class PageCacheApplication:
             return self.application(environ, start_response)
         if entry is None:
             return self.application(environ, start_response)
-        _version, _tags, status, headers, content = entry
+        _version, tags, status, headers, content = entry
+        headers = middleware.capped_headers(headers, tags, upcoming)
         headers = [*headers, (cache.STATUS_HEADER, "HIT")]
         etag = {name.lower(): value for name, value in headers}.get("etag")
         if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:

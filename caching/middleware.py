@@ -153,18 +153,16 @@ def add_public_headers(
     CDN) and browsers only until that moment: nobody purges them then.
     """
     if "Cache-Control" not in response.headers:
-        max_age, s_maxage = settings.PAGE_CACHE_MAX_AGE, settings.PAGE_CACHE_S_MAXAGE
-        upcoming = getattr(response, "_next_publication", None)
-        if upcoming and upcoming[0] is not None and set(tags) & upcoming[1]:
-            left = max(0, int(upcoming[0] - cache.now_ts()))
-            max_age, s_maxage = min(max_age, left), min(s_maxage, left)
         patch_cache_control(
             response,
             public=True,
-            max_age=max_age,
-            s_maxage=s_maxage,
+            max_age=settings.PAGE_CACHE_MAX_AGE,
+            s_maxage=settings.PAGE_CACHE_S_MAXAGE,
             stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
         )
+        left = seconds_to_publication(tags, getattr(response, "_next_publication", None))
+        if left is not None:
+            cap_cache_control(response, left)
     if "ETag" not in response.headers:
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response.headers["ETag"] = f'"{digest}"'
@@ -174,6 +172,49 @@ def add_public_headers(
         value = " ".join(sorted(tags))
         for header in cache.TAG_HEADERS:
             response.headers[header] = value
+
+
+def seconds_to_publication(tags: Iterable[str], upcoming) -> int | None:
+    """Seconds until the next scheduled publication changes a page with ``tags``, or None."""
+    if upcoming and upcoming[0] is not None and set(tags) & upcoming[1]:
+        return max(0, int(upcoming[0] - cache.now_ts()))
+    return None
+
+
+def cap_cache_control(response: HttpResponseBase, left: int) -> None:
+    """Let no browser or shared cache keep the response more than ``left`` seconds, stale
+    copies included: ``stale-while-revalidate`` is Varnish's grace, and a page served in grace
+    after the publication would be stale."""
+    directives = {}
+    for part in cc_delim_re.split(response.headers.get("Cache-Control", "")):
+        name, _, value = part.partition("=")
+        directives[name.strip().lower()] = value.strip()
+
+    def seconds(name: str) -> int:
+        value = directives.get(name, "")
+        return min(int(value), left) if value.isdigit() else left
+
+    patch_cache_control(
+        response,
+        max_age=seconds("max-age"),
+        s_maxage=seconds("s-maxage"),
+        stale_while_revalidate=0,
+    )
+
+
+def capped_headers(headers: tuple, tags: Iterable[str], upcoming) -> tuple:
+    """A stored page's headers, its Cache-Control capped at the next publication that changes
+    it: the one stored was computed when the page rendered, maybe before it was scheduled."""
+    left = seconds_to_publication(tags, upcoming)
+    if left is None:
+        return headers
+    probe = HttpResponse()
+    for name, value in headers:
+        if name.lower() == "cache-control":
+            probe.headers["Cache-Control"] = value
+    cap_cache_control(probe, left)
+    kept = tuple((name, value) for name, value in headers if name.lower() != "cache-control")
+    return (*kept, ("Cache-Control", probe.headers["Cache-Control"]))
 
 
 def mark_private(response: HttpResponseBase) -> None:
@@ -298,7 +339,9 @@ def lookup(key: str, now: float) -> tuple[tuple | None, tuple, frozenset[str]]:
 
 
 def serve(request: HttpRequest, entry: tuple) -> HttpResponseBase:
-    _version, _tags, status, headers, content = entry
+    _version, tags, status, headers, content = entry
+    upcoming = getattr(request, "cache_schedule", (None,))[0]
+    headers = capped_headers(headers, tags, upcoming)
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response.headers[name] = value

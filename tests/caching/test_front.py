@@ -79,3 +79,31 @@ def test_if_none_match_answers_304_in_front(client, world, app):
     etag = client.get(url)["ETag"]
     status, headers, body = call(app, url, HTTP_IF_NONE_MATCH=etag)
     assert status.startswith("304") and body == b""
+
+
+def test_a_hit_in_front_is_kept_no_longer_than_a_scheduled_story_allows(
+    client, world, app, monkeypatch
+):
+    """The Cache-Control stored with a page was right when it rendered; served later, it is
+    capped at the time left (Varnish or a CDN would otherwise keep it past the publication)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(section=world.section, published_at=timezone.now() + timedelta(seconds=8))
+    stored = client.get(world.urls["home"])
+    assert stored[cache.STATUS_HEADER] == "MISS"
+    assert "s-maxage=7" in stored["Cache-Control"] or "s-maxage=8" in stored["Cache-Control"]
+
+    later = cache.now_ts() + 5
+    monkeypatch.setattr(cache, "now_ts", lambda: later)
+    status, headers, body = call(app, world.urls["home"])
+    assert headers[cache.STATUS_HEADER] == "HIT"
+    directives = headers["Cache-Control"].replace(" ", "").split(",")
+    assert {"s-maxage=2", "max-age=2", "stale-while-revalidate=0"} <= set(directives) or {
+        "s-maxage=3",
+        "max-age=3",
+        "stale-while-revalidate=0",
+    } <= set(directives), headers["Cache-Control"]

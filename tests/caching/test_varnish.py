@@ -1,0 +1,204 @@
+"""The edge cache for real: Debian's varnishd running deploy/varnish.vcl in front of the site.
+
+pytest-django's ``live_server`` serves the site from a thread of this process, so the editors'
+services called here commit to the database that server reads, and their purges
+(caching/edge.py, ``VARNISH_PURGE_URLS``) reach the Varnish started for this module after
+the commit, as in production. Varnish says what it did in ``X-Edge-Cache`` (HIT/MISS); the
+page cache of the app behind it is on, as in production.
+
+A missing varnishd (or xkey vmod) skips these tests on a developer's machine and fails them
+under CI=true (``bash .ci/install-varnish`` installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from editorial import services
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+
+from .varnish import INSTALL_HINT, Varnish, varnish_available
+
+pytestmark = [
+    pytest.mark.varnish,
+    pytest.mark.django_db(transaction=True),
+    # One varnishd per module: under `pytest -n` these tests stay on one worker
+    # (`--dist loadgroup`); with any distribution each worker has its own ports and dirs.
+    pytest.mark.xdist_group("varnish"),
+]
+
+EVERYTHING = "all"  # the tag every public page carries (caching/tags.py)
+
+
+def require_varnish() -> None:
+    if varnish_available():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"varnishd with the xkey vmod is required in CI (CI=true); {INSTALL_HINT}.")
+    pytest.skip(f"varnishd with the xkey vmod is not installed; {INSTALL_HINT}.")
+
+
+@pytest.fixture(scope="module")
+def varnish(live_server, tmp_path_factory):
+    require_varnish()
+    port = int(live_server.url.rsplit(":", 1)[1])
+    edge = Varnish(tmp_path_factory.mktemp("varnish"), backend_port=port).start()
+    yield edge
+    edge.stop()
+
+
+@pytest.fixture
+def edge(varnish, settings):
+    """The site as production runs it behind Varnish, and a Varnish that holds nothing yet."""
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.PAGE_CACHE_ENABLED = True
+    settings.FRAGMENT_CACHE_ENABLED = True
+    settings.PAGE_CACHE_S_MAXAGE = 600  # long enough that nothing here expires by itself
+    settings.VARNISH_PURGE_URLS = [f"{varnish.base_url}/"]
+    assert varnish.purge([EVERYTHING]).status == 200  # earlier tests' pages, same URLs
+    return varnish
+
+
+@pytest.fixture
+def editor(transactional_db):
+    """The editor-in-chief (a superuser: the role groups come from a data migration, which a
+    transactional test's flush empties; their rules have their own tests)."""
+    return UserFactory(username="chief", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def newsroom(transactional_db):
+    """Two sections; a live story and a draft in the first, a live story in the second."""
+    city, weather = SectionFactory(name="City Hall"), SectionFactory(name="Weather")
+    author = AuthorFactory(name="Ines Okafor")
+    live = ArticleFactory(headline="Tram line opens to the harbour", section=city, authors=[author])
+    far = ArticleFactory(headline="Frost expected inland", section=weather, authors=[author])
+    draft = ArticleFactory(
+        headline="Council votes on the ferry budget",
+        section=city,
+        authors=[author],
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    return {"city": city, "weather": weather, "live": live, "far": far, "draft": draft}
+
+
+def cached(edge: Varnish, paths: dict[str, str]) -> None:
+    """Request each page until Varnish holds it: the second answer is a hit."""
+    for name, path in paths.items():
+        first = edge.get(path)
+        assert first.status == 200, (name, first.status, first.text[:300])
+        second = edge.get(path)
+        assert second.getheader("X-Edge-Cache") == "HIT", name
+        assert int(second.getheader("Age")) >= 0, name
+        assert second.text == first.text, name
+
+
+def hits(edge: Varnish, paths: dict[str, str]) -> dict[str, str]:
+    return {name: edge.get(path).getheader("X-Edge-Cache") for name, path in paths.items()}
+
+
+def test_a_publish_purges_the_pages_that_show_the_story_and_keeps_the_others(
+    edge, newsroom, editor
+):
+    draft = newsroom["draft"]
+    affected = {
+        "home": "/",
+        "its section": newsroom["city"].get_absolute_url(),
+        "recent articles on another story": newsroom["live"].get_absolute_url(),
+    }
+    unaffected = {"other section's feed": f"{newsroom['weather'].get_absolute_url()}feed/"}
+    cached(edge, affected | unaffected)
+    assert edge.get(draft.get_absolute_url()).status == 404
+    for name, path in affected.items():
+        assert draft.headline not in edge.get(path).text, name
+
+    services.content_publish(obj=draft, by=editor)  # commits; the purge follows the commit
+
+    story = edge.get(draft.get_absolute_url())
+    assert story.status == 200 and draft.headline in story.text
+    for name, path in affected.items():
+        response = edge.get(path)
+        assert response.getheader("X-Edge-Cache") == "MISS", name
+        assert draft.headline in response.text, name
+    assert hits(edge, unaffected) == dict.fromkeys(unaffected, "HIT")
+    assert hits(edge, affected) == dict.fromkeys(affected, "HIT")  # and cached again
+
+
+def test_a_draft_save_purges_nothing_and_a_live_edit_purges_its_pages(edge, newsroom, editor):
+    live, draft = newsroom["live"], newsroom["draft"]
+    pages = {
+        "home": "/",
+        "section": newsroom["city"].get_absolute_url(),
+        "live story": live.get_absolute_url(),
+        "other story": newsroom["far"].get_absolute_url(),
+        "other section's feed": f"{newsroom['weather'].get_absolute_url()}feed/",
+    }
+    cached(edge, pages)
+
+    draft.headline = "Council votes on the ferry budget, second draft"
+    services.content_save(obj=draft, by=editor)
+    assert hits(edge, pages) == dict.fromkeys(pages, "HIT")
+
+    # The same path with a change readers see does purge: the test above would notice.
+    live.refresh_from_db()
+    live.headline = "Tram line opens to the harbour at last"
+    services.content_save(obj=live, by=editor)
+    response = edge.get(live.get_absolute_url())
+    assert response.getheader("X-Edge-Cache") == "MISS"
+    assert "opens to the harbour at last" in response.text
+    assert edge.get(pages["other section's feed"]).getheader("X-Edge-Cache") == "HIT"
+
+
+def test_purges_are_accepted_only_from_the_app_servers(edge, newsroom):
+    home = {"home": "/"}
+    cached(edge, home)
+
+    # 127.0.0.2 is this machine too, but not in the VCL's app_servers ACL.
+    refused = edge.purge([EVERYTHING], source_address="127.0.0.2")
+    assert refused.status == 403
+    assert hits(edge, home) == {"home": "HIT"}
+    assert edge.request("PURGE", "/", source_address="127.0.0.1").status == 400  # no tags
+
+    accepted = edge.purge([EVERYTHING], source_address="127.0.0.1")
+    assert accepted.status == 200
+    assert hits(edge, home) == {"home": "MISS"}
+
+
+def test_a_page_a_scheduled_story_changes_is_not_kept_past_its_time(edge, newsroom, editor):
+    draft = newsroom["draft"]
+    cached(edge, {"home": "/"})  # held before the story is scheduled
+    due = timezone.now() + timedelta(seconds=4)
+    services.content_publish(obj=draft, by=editor, at=due)
+
+    first = edge.get("/")
+    assert draft.headline not in first.text
+    assert first.getheader("X-Edge-Cache") == "MISS"  # the copy that did not know the time
+    assert shared_max_age(first) <= 4, first.getheader("Cache-Control")
+    assert "stale-while-revalidate=0" in first.getheader("Cache-Control")  # no grace either
+    assert edge.get("/").getheader("X-Edge-Cache") == "HIT"  # kept until then
+
+    # The app's own stored copy, served again later, is capped at the time left then.
+    assert edge.purge([EVERYTHING]).status == 200
+    time.sleep(1.5)
+    left = (due - timezone.now()).total_seconds()
+    again = edge.get("/")
+    assert again.getheader("X-Page-Cache") == "HIT"
+    assert shared_max_age(again) <= left, (again.getheader("Cache-Control"), left)
+
+    # Nobody purges at that moment (no cron): Varnish must have let the page go by itself.
+    time.sleep(max(0.0, (due - timezone.now()).total_seconds()) + 1.5)
+    after = edge.get("/")
+    assert draft.headline in after.text, after.getheader("X-Edge-Cache")
+
+
+def shared_max_age(response) -> int:
+    directives = dict(re.findall(r"([a-z-]+)=(\d+)", response.getheader("Cache-Control")))
+    return int(directives["s-maxage"])
