@@ -43,6 +43,10 @@ class ArticlePreviewView(ArticleDetailView, AnyArticleMixin):
         queryset = self.get_queryset() if queryset is None else queryset
         return apply_unsaved(get_object_or_404(queryset, pk=self.kwargs["pk"]), self.unsaved)
 
+    def post(self, request, *args, **kwargs):
+        """The preview of an open form's unsaved changes (posted, so nothing is cached)."""
+        return self.get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(is_preview=True, preview_link=self.preview_link)
