@@ -65,8 +65,7 @@ class DeskAdminMixin:
 
     def autosave_view(self, request, object_id=None):
         """Keep the posted form (``save``), say the form is open (``ping``) or closed
-        (``leave``; ``save-leave`` does both as the page closes), or forget the copy (the
-        form's "Discard" button)."""
+        (``leave``), or forget the copy (the form's "Discard" button)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = None
@@ -83,18 +82,18 @@ class DeskAdminMixin:
             return HttpResponseRedirect(target)
         action = request.POST.get("_autosave_action", "save")
         token = request.POST.get(TOKEN_FIELD, "")
-        if action not in {"save", "ping", "leave", "save-leave"}:
+        if action not in {"save", "ping", "leave"}:
             return JsonResponse({"error": "Unknown autosave action."}, status=400)
         if obj is None and not autosave.valid_token(token):
             return JsonResponse({"error": "The form's autosave token is missing."}, status=400)
         answer = {}
-        if action in {"save", "save-leave"}:
+        if action == "save":
             copy = autosave.autosave_store(
                 user=user, model=self.model, obj=obj, data=request.POST, token=token
             )
             answer["saved_at"] = copy.saved_at.isoformat()
         if obj is not None:
-            if action in {"leave", "save-leave"}:
+            if action == "leave":
                 autosave.presence_leave(user=user, obj=obj)
             else:
                 autosave.presence_ping(user=user, obj=obj)

@@ -7,7 +7,9 @@
  * On edited content (templates/admin/editorial/change_form.html, #desk-autosave): the form
  * is posted every few seconds while it changes, as the person's own copy kept on the server
  * (editorial/autosave.py), and a ping says the form is still open, which tells others who
- * is editing. Loaded from a file, never inline: the admin's Content-Security-Policy allows
+ * is editing (a closed form stops pinging and is forgotten after
+ * EDITORIAL_PRESENCE_SECONDS; nothing is sent as the page closes, so leaving with changes
+ * relies on the leave warning). Loaded from a file, never inline: the admin's Content-Security-Policy allows
  * no inline script.
  */
 (function () {
@@ -198,19 +200,6 @@
         }
       }, 30000);
     }
-
-    window.addEventListener("pagehide", function () {
-      if (isSubmitting() || !navigator.sendBeacon) {
-        return;
-      }
-      // Keep what was typed since the last save, and say the form is closed.
-      var changed = serialize(form) !== lastSent;
-      if (changed) {
-        navigator.sendBeacon(url, payload(isNew ? "save" : "save-leave", true));
-      } else if (!isNew) {
-        navigator.sendBeacon(url, payload("leave", false));
-      }
-    });
   }
 
   if (document.readyState === "complete") {
