@@ -438,3 +438,26 @@ def test_preview_of_unsaved_changes_is_for_those_who_may_edit(client, contributo
     for article, status in [(own_in_review, 403), (someone_elses, 404)]:
         url = reverse("admin:articles_article_preview", args=[article.pk])
         assert client.post(url, {"headline": "x"}).status_code == status
+
+
+def test_every_admin_change_form_loads_the_leave_warning(client, editor):
+    """Not only edited content: the script is on the admin's own change form template."""
+    client.force_login(editor)
+    section = SectionFactory(name="Transport")
+    page = client.get(reverse("admin:articles_section_change", args=[section.pk]))
+    assert page.status_code == 200
+    assert "js/admin-desk.js" in page.content.decode()
+    assert 'id="desk-autosave"' not in page.content.decode()  # autosave is for content
+
+
+def test_page_preview_shows_the_unsaved_title(client, editor):
+    page = PageFactory(title="About us", status=Status.DRAFT, published_at=None)
+    url = reverse("admin:pages_page_change", args=[page.pk])
+    client.force_login(editor)
+    data = form_data(client.get(url))
+    data["title"] = "About the newsroom"
+    response = client.post(reverse("admin:pages_page_preview", args=[page.pk]), data)
+    assert response.status_code == 200
+    assert "About the newsroom" in response.content.decode()
+    page.refresh_from_db()
+    assert page.title == "About us"
