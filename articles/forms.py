@@ -181,12 +181,9 @@ class ArticleAdminForm(EditorialAdminForm):
         super().__init__(*args, **kwargs)
         if "section" in self.fields and not self.instance.pk:
             # A headline is enough to start a draft; the section can be chosen later.
-            self.fields["section"].required = False
-            self.fields[
-                "section"
-            ].help_text = (
-                "Left empty, the draft goes in the first section; choose before publishing."
-            )
+            section = self.fields["section"]
+            section.required = False
+            section.help_text = "Left empty, the draft goes in the first section."
 
     def clean_section(self):
         section = self.cleaned_data.get("section")
