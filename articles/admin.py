@@ -124,7 +124,7 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
                     "Workflow",
                     {
                         "fields": workflow,
-                        "description": "Used by the buttons under the form.",
+                        "description": "Used by the buttons at the top of the form.",
                     },
                 )
             )

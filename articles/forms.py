@@ -15,7 +15,7 @@ from taggit.models import Tag
 from editorial.forms import EditorialAdminForm, body_field
 from images.validators import validate_image_file
 
-from .models import Article, Correction
+from .models import Article, Correction, Section
 
 
 class CheckedImageField(forms.ImageField):
@@ -176,6 +176,25 @@ class ArticleAdminForm(EditorialAdminForm):
         # The admin passes its own field list; this one only has to build without the
         # URL fields, whose scheme default the admin sets (ArticleAdmin.formfield_for_dbfield).
         fields = ["headline", "slug", "dek", "section", "tags", "body", "excerpt"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "section" in self.fields and not self.instance.pk:
+            # A headline is enough to start a draft; the section can be chosen later.
+            section = self.fields["section"]
+            section.required = False
+            section.help_text = "Left empty, the draft goes in the first section."
+
+    def clean_section(self):
+        section = self.cleaned_data.get("section")
+        if section is None and not self.instance.pk:
+            section = Section.objects.order_by("position", "name").first()
+            if section is None:
+                raise ValidationError(
+                    "There is no section yet: an editor must create one (Sections, in the "
+                    "admin) before articles can be written."
+                )
+        return section
 
     def _save_m2m(self):
         # Setting unchanged tags would still announce a change (taggit clears and re-adds),

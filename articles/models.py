@@ -1,3 +1,5 @@
+from html.parser import HTMLParser
+
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -20,6 +22,32 @@ from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
 
 EXCERPT_WORDS = 40
+# What lists, search engines and share cards show without cutting (the checklist's lengths).
+EXCERPT_MAX_CHARS = 300
+SEO_TITLE_MAX_CHARS = 70
+SEO_DESCRIPTION_MAX_CHARS = 160
+
+
+class _ImageAltParser(HTMLParser):
+    """Counts the body's images and those without alt text."""
+
+    def __init__(self):
+        super().__init__()
+        self.images = 0
+        self.missing = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images += 1
+            if not (dict(attrs).get("alt") or "").strip():
+                self.missing += 1
+
+
+def body_images_without_alt(html: str) -> int:
+    parser = _ImageAltParser()
+    parser.feed(html or "")
+    parser.close()
+    return parser.missing
 
 
 class Section(models.Model):
@@ -172,6 +200,17 @@ class Article(EditorialModel):
     revision_related_labels = {"bylines": "Bylines", "tags": "Tags"}
     revision_block_fields = {"body", "bylines", "excerpt"}
     preview_renderer = "articles.preview.render_article_preview"
+    checklist_items = [
+        ("Headline", ["headline"]),
+        ("Section", ["section"]),
+        ("Byline", [NON_FIELD_ERRORS]),
+        ("Body text", ["body"]),
+        ("Excerpt length", ["excerpt"]),
+        ("Featured image alt text", ["featured_image", "featured_image_alt"]),
+        ("Body images' alt text", ["body_images"]),
+        ("SEO title and description", ["seo_title", "seo_description"]),
+        ("Republication details", ["source_name", "source_url", "permission_note"]),
+    ]
 
     class Meta(EditorialModel.Meta):
         ordering = ["-published_at", "-pk"]
@@ -261,6 +300,32 @@ class Article(EditorialModel):
                         add("featured_image_alt", message)
         if self.pk is None or not self.bylines.exists():
             add(NON_FIELD_ERRORS, "Credit at least one author in the bylines.")
+        missing = body_images_without_alt(body)
+        if missing:
+            add(
+                "body_images",
+                f"{missing} image{'s' if missing > 1 else ''} in the body "
+                f"{'have' if missing > 1 else 'has'} no alt text: describe "
+                f"{'each' if missing > 1 else 'it'} in the editor.",
+            )
+        for name, limit, what in [
+            ("excerpt", EXCERPT_MAX_CHARS, "The excerpt"),
+            ("seo_title", SEO_TITLE_MAX_CHARS, "The SEO title"),
+            ("seo_description", SEO_DESCRIPTION_MAX_CHARS, "The SEO description"),
+        ]:
+            length = len((getattr(self, name) or "").strip())
+            if length > limit:
+                add(
+                    name,
+                    f"{what} is {length} characters; keep it to {limit} so it is not cut off.",
+                )
+        if self.source_name or self.source_url:
+            if not self.source_name.strip():
+                add("source_name", "Name the publication this piece first appeared in.")
+            if not self.source_url.strip():
+                add("source_url", "Give the address of the original, for the canonical link.")
+            if not self.permission_note.strip():
+                add("permission_note", "Say how we may republish it (shown to readers).")
         return problems
 
     def revision_related(self) -> list[models.Model]:

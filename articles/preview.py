@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from editorial.models import PreviewLink
-from editorial.previews import make_private
+from editorial.previews import apply_unsaved, make_private
 
 from .models import Article
 from .views import ArticleDetailView, LiveArticleMixin
@@ -37,10 +37,15 @@ class ArticlePreviewView(ArticleDetailView, AnyArticleMixin):
 
     template_name = "articles/article_preview.html"
     preview_link = None
+    unsaved = None
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return apply_unsaved(get_object_or_404(queryset, pk=self.kwargs["pk"]), self.unsaved)
+
+    def post(self, request, *args, **kwargs):
+        """The preview of an open form's unsaved changes (posted, so nothing is cached)."""
+        return self.get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,10 +59,18 @@ class ArticlePreviewView(ArticleDetailView, AnyArticleMixin):
 
 
 def render_article_preview(
-    request: HttpRequest, article: Article, *, link: PreviewLink | None = None
+    request: HttpRequest,
+    article: Article,
+    *,
+    link: PreviewLink | None = None,
+    unsaved: Article | None = None,
 ) -> HttpResponse:
-    """The preview page of ``article``; the caller has already decided who may see it."""
-    view = ArticlePreviewView.as_view(preview_link=link)
+    """The preview page of ``article``; the caller has already decided who may see it.
+
+    ``unsaved``: the article as the editor's open form has it, shown instead of the saved
+    text (``editorial/previews.py``).
+    """
+    view = ArticlePreviewView.as_view(preview_link=link, unsaved=unsaved)
     response = view(request, pk=article.pk, slug=article.slug)
     if hasattr(response, "render"):
         response.render()

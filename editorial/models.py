@@ -11,6 +11,7 @@ an owner — is read from the model class through the hooks at the end of the mi
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -109,8 +110,12 @@ class EditorialModel(models.Model):
     revision_related_labels: ClassVar[dict[str, str]] = {}
     #: Compared values shown as blocks (line by line) rather than inline.
     revision_block_fields: ClassVar[set[str]] = set()
-    #: Dotted path of ``f(request, obj, *, link=None) -> HttpResponse`` rendering a preview.
+    #: Dotted path of ``f(request, obj, *, link=None, unsaved=None) -> HttpResponse``
+    #: rendering a preview (``unsaved``: the form's values, not saved, to show instead).
     preview_renderer: ClassVar[str] = ""
+    #: The pre-publish checklist (``editorial/checklist.py``): (label, problem keys) pairs,
+    #: the keys being those ``publication_problems`` uses.
+    checklist_items: ClassVar[list[tuple[str, list[str]]]] = []
 
     class Meta:
         abstract = True
@@ -224,6 +229,7 @@ class StatusChange(models.Model):
         CREATED = "created", "Created"
         SUBMITTED = "submitted", "Submitted for review"
         RETURNED = "returned", "Returned to the author"
+        WITHDRAWN = "withdrawn", "Withdrawn from review"
         PUBLISHED = "published", "Published"
         SCHEDULED = "scheduled", "Scheduled"
         UNPUBLISHED = "unpublished", "Unpublished"
@@ -342,3 +348,103 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AutosaveQuerySet(models.QuerySet):
+    def of(self, user, model: type[models.Model] | models.Model):
+        """``user``'s copies of items of ``model`` (saved items and new ones)."""
+        return self.filter(user=user, content_type=ContentType.objects.get_for_model(model))
+
+
+class Autosave(models.Model):
+    """A person's unsaved form, kept every few seconds while they type (``editorial/autosave.py``).
+
+    Not a revision and not the item: nobody else sees it, nothing public reads it (the
+    ``editorial`` app is not one of the page cache's content apps, so writing one invalidates
+    nothing), and a successful save of the form deletes it. A copy of an item not saved yet
+    has no ``object_id``; the browser's ``client_token`` tells that person's new items apart.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    client_token = models.CharField(max_length=64, blank=True)
+    #: The posted form, as {field name: [values]} (what ``QueryDict.lists()`` gives).
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    objects = AutosaveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"],
+                condition=Q(object_id__isnull=False),
+                name="autosave_one_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "content_type", "client_token"],
+                condition=Q(object_id__isnull=True),
+                name="autosave_one_per_new_item",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Unsaved changes of {self.user} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        """The form the copy belongs to, offering to restore it."""
+        opts = self.content_type.model_class()._meta
+        if self.object_id is None:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            return f"{url}?autosave={self.client_token}"
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
+        return f"{url}?autosave=restore"
+
+
+class EditingPresenceQuerySet(models.QuerySet):
+    def current(self):
+        """People whose open form pinged within ``EDITORIAL_PRESENCE_SECONDS``."""
+        window = getattr(settings, "EDITORIAL_PRESENCE_SECONDS", 90)
+        return self.filter(seen_at__gte=timezone.now() - timedelta(seconds=window))
+
+    def on(self, obj: models.Model):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class EditingPresence(models.Model):
+    """Someone has an item's form open: since when, and when their page last said so.
+
+    The form's autosave ping renews ``seen_at``; a page closed without saying goodbye is
+    forgotten once the ping stops (``EditingPresenceQuerySet.current``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = EditingPresenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = "editing presence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="presence_one_per_item"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-seen_at"], name="presence_object_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} editing since {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        opts = self.content_type.model_class()._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])

@@ -67,6 +67,13 @@ def can_edit(user: User, obj: Model) -> bool:
     return obj.status == Status.DRAFT and is_own(user, obj)
 
 
+def can_withdraw(user: User, obj: Model) -> bool:
+    """Take an item in review back to draft: its own writer (to fix a typo), or an editor."""
+    if obj.status != Status.REVIEW or not has_model_perm(user, obj, "change"):
+        return False
+    return can_see_all(user, obj) or is_own(user, obj)
+
+
 def can_add(user: User, model: type[Model] | Model) -> bool:
     return has_model_perm(user, model, "add")
 

@@ -30,11 +30,41 @@ def make_private(response: HttpResponse) -> HttpResponse:
 
 
 def render_preview(
-    request: HttpRequest, obj: Model, *, link: PreviewLink | None = None
+    request: HttpRequest,
+    obj: Model,
+    *,
+    link: PreviewLink | None = None,
+    unsaved: Model | None = None,
 ) -> HttpResponse:
-    """The preview page of ``obj``; the caller has already decided who may see it."""
+    """The preview page of ``obj``; the caller has already decided who may see it.
+
+    ``unsaved`` is the item as an open form has it (``DeskAdminMixin.preview_view``): the
+    page shows those values instead of the saved ones, and nothing is written.
+    """
     renderer = import_string(type(obj).preview_renderer)
-    return make_private(renderer(request, obj, link=link))
+    extra = {"unsaved": unsaved} if unsaved is not None else {}
+    return make_private(renderer(request, obj, link=link, **extra))
+
+
+def apply_unsaved(target: Model, unsaved: Model | None) -> Model:
+    """Give ``target`` (the item as a view read it) the form's values of its content fields.
+
+    The fields are the model's ``revision_fields`` — what an edit changes. Files stay as
+    saved: an upload is only kept when the form is saved. Related rows (bylines, tags) are
+    read from the database as saved.
+    """
+    if unsaved is None:
+        return target
+    from django.db.models import FileField
+
+    for name in type(target).revision_fields:
+        field = target._meta.get_field(name)
+        if isinstance(field, FileField) or not field.concrete:
+            continue
+        setattr(target, field.attname, getattr(unsaved, field.attname))
+        if field.is_relation:
+            target._state.fields_cache.pop(field.name, None)
+    return target
 
 
 def _unavailable(request: HttpRequest, *, status: int, reason: str) -> HttpResponse:

@@ -294,6 +294,30 @@ def content_return_to_author(*, obj: Model, by: User, note: str) -> Model:
     return obj
 
 
+@transaction.atomic
+def content_withdraw(*, obj: Model, by: User, note: str = "") -> Model:
+    """In review → draft, by the writer who submitted it (to fix something) or an editor.
+
+    Unlike returning, no note is needed: nobody is being told to change anything.
+    """
+    lock(obj)
+    if obj.status != Status.REVIEW:
+        raise ValidationError(
+            f"Only {_a(obj)} in review can be withdrawn to draft.", code="not_in_review"
+        )
+    _require(permissions.can_withdraw(by, obj), f"You may not withdraw this {_noun(obj)}.")
+    obj.status = Status.DRAFT
+    save_transition(
+        obj=obj,
+        by=by,
+        action=Action.WITHDRAWN,
+        from_status=Status.REVIEW,
+        comment="Withdrawn from review to draft.",
+        note=(note or "").strip(),
+    )
+    return obj
+
+
 def _a(obj: Model) -> str:
     noun = _noun(obj)
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

@@ -50,7 +50,10 @@ class PageAdmin(EditorialAdminMixin, admin.ModelAdmin):
             fieldsets.append(
                 (
                     "Workflow",
-                    {"fields": workflow, "description": "Used by the buttons under the form."},
+                    {
+                        "fields": workflow,
+                        "description": "Used by the buttons at the top of the form.",
+                    },
                 )
             )
         fieldsets.append(

@@ -149,6 +149,11 @@ class Page(EditorialModel):
     ]
     revision_block_fields = {"body"}
     preview_renderer = "pages.views.render_page_preview"
+    checklist_items = [
+        ("Title", ["title"]),
+        ("Text", ["body"]),
+        ("Image alt text", ["featured_image", "featured_image_alt"]),
+    ]
 
     class Meta(EditorialModel.Meta):
         ordering = ["position", "title"]

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from authors.models import Author
-from editorial.previews import make_private
+from editorial.previews import apply_unsaved, make_private
 from newsroom.security import client_ip
 
 from . import tips
@@ -94,9 +94,12 @@ def _receive_tip(request, page: Page):
     return TemplateResponse(request, TEMPLATE, _context(page, tip_form=form), status=status)
 
 
-def render_page_preview(request, page: Page, *, link=None):
-    """The preview of any page (``Page.preview_renderer``); the caller checked who may see it."""
-    page = get_object_or_404(Page.objects.with_ancestors(), pk=page.pk)
+def render_page_preview(request, page: Page, *, link=None, unsaved=None):
+    """The preview of any page (``Page.preview_renderer``); the caller checked who may see it.
+
+    ``unsaved``: the page as the editor's open form has it (``editorial/previews.py``).
+    """
+    page = apply_unsaved(get_object_or_404(Page.objects.with_ancestors(), pk=page.pk), unsaved)
     context = _context(page, is_preview=True, preview_link=link, noindex=True)
     response = TemplateResponse(request, TEMPLATE, context)
     response.render()

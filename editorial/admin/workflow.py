@@ -1,5 +1,5 @@
-"""The workflow part of an edited content's admin: buttons under the form, bulk actions,
-the status column, and one revision per save.
+"""The workflow part of an edited content's admin: the buttons of the form's top bar, bulk
+actions, the status column, and one revision per save.
 
 ``EditorialAdminMixin`` gives a ModelAdmin all of it plus the preview and revision pages
 (``pages.py``). Every workflow act calls a service in ``editorial/services.py``; the admin
@@ -31,11 +31,12 @@ from ..forms import (
     WORKFLOW_BUTTONS,
 )
 from ..models import Status, StatusChange
+from .desk import DeskAdminMixin
 from .filters import state_label
 from .pages import RevisionPagesMixin, error_text
 
 
-class EditorialAdminMixin(RevisionPagesMixin):
+class EditorialAdminMixin(DeskAdminMixin, RevisionPagesMixin):
     """Workflow, revisions and previews for the ModelAdmin of an ``EditorialModel``.
 
     Put it before ``admin.ModelAdmin`` in the bases; the model admin keeps its own
@@ -47,6 +48,8 @@ class EditorialAdminMixin(RevisionPagesMixin):
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
 
     class Media:
+        # static/js/admin-desk.js (autosave, leave warning) is on every admin form:
+        # templates/admin/change_form.html.
         css = {"all": ["css/admin-workflow.css"]}
 
     # --- what each user sees ---------------------------------------------------------
@@ -98,7 +101,12 @@ class EditorialAdminMixin(RevisionPagesMixin):
         """The workflow form fields this user gets for this item (none when read-only)."""
         user = request.user
         if obj is None:
-            return ["workflow_note"] if permissions.can_add(user, self.model) else []
+            if not permissions.can_add(user, self.model):
+                return []
+            # Scheduling works from the first save, for those who may publish.
+            if permissions.can_publish(user, self.model):
+                return ["workflow_note", "publish_at"]
+            return ["workflow_note"]
         if not permissions.can_edit(user, obj):
             return []
         fields = ["workflow_note"]
@@ -124,12 +132,16 @@ class EditorialAdminMixin(RevisionPagesMixin):
         return form
 
     def workflow_buttons(self, request, obj) -> list[dict]:
-        """The workflow buttons to show under the form, for this user and this state."""
+        """The workflow buttons of the form's top bar, for this user and this state."""
         user = request.user
         buttons = []
         if obj is None:
             if permissions.can_add(user, self.model):
                 buttons.append({"name": SUBMIT, "label": "Save and submit for review"})
+            if permissions.can_publish(user, self.model):
+                buttons.append(
+                    {"name": PUBLISH, "label": "Save and publish or schedule", "primary": True}
+                )
             return buttons
         if not permissions.can_edit(user, obj):
             return buttons
@@ -236,11 +248,13 @@ class EditorialAdminMixin(RevisionPagesMixin):
         return entry
 
     def response_add(self, request, obj, post_url_continue=None):
+        self._forget_copy(request, obj, added=True)
         if self._after_save(request, obj):
             return HttpResponseRedirect(self._url("change", obj.pk))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        self._forget_copy(request, obj, added=False)
         if self._after_save(request, obj):
             return HttpResponseRedirect(self._url("change", obj.pk))
         return super().response_change(request, obj)

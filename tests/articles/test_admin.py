@@ -120,7 +120,9 @@ def test_change_form_costs_a_bounded_number_of_queries(
     for n in range(5):
         article_services.article_add_correction(article=article, by=editor, text=f"Fix {n}.")
     client.force_login(editor)
-    with django_assert_max_num_queries(45):
+    # 45 before the desk (issue 18) added a constant few: presence, the kept copy, the
+    # checklist's byline check, who else is editing.
+    with django_assert_max_num_queries(50):
         response = client.get(change_url(article))
     assert response.status_code == 200
 
