@@ -16,7 +16,6 @@ from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
 from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
-from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
 
 EXCERPT_WORDS = 40
@@ -172,6 +171,7 @@ class Article(EditorialModel):
     revision_related_labels = {"bylines": "Bylines", "tags": "Tags"}
     revision_block_fields = {"body", "bylines", "excerpt"}
     preview_renderer = "articles.preview.render_article_preview"
+    slug_source_field = "headline"
 
     class Meta(EditorialModel.Meta):
         ordering = ["-published_at", "-pk"]
@@ -190,21 +190,9 @@ class Article(EditorialModel):
                 violation_error_message="Name the publication the original URL belongs to.",
             ),
         ]
-        # The editorial roles (editorial/roles.py) are built from these and the model defaults.
-        permissions = [
-            ("change_any_article", "Can edit any article, in any state"),
-            ("publish_article", "Can publish, schedule and unpublish articles"),
-            ("review_article", "Can return articles in review to their authors"),
-        ]
 
     def __str__(self):
         return self.headline
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.headline, fallback="article")
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
