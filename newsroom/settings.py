@@ -362,6 +362,10 @@ TIPS_MAX_ATTACHMENT_BYTES = int(os.environ.get("TIPS_MAX_ATTACHMENT_BYTES", 10 *
 TIPS_MAX_MESSAGE_CHARS = int(os.environ.get("TIPS_MAX_MESSAGE_CHARS", 20_000))
 TIPS_RATE_LIMIT = int(os.environ.get("TIPS_RATE_LIMIT", 5))  # tips per address…
 TIPS_RATE_WINDOW_SECONDS = int(os.environ.get("TIPS_RATE_WINDOW_SECONDS", 3600))  # …per window
+# A tip's email is a task (pages/tasks.py): retried this many times, first after this many
+# seconds, then doubling, while the mail server is down.
+TIPS_EMAIL_RETRIES = int(os.environ.get("TIPS_EMAIL_RETRIES", 6))
+TIPS_EMAIL_RETRY_SECONDS = int(os.environ.get("TIPS_EMAIL_RETRY_SECONDS", 60))
 
 LOGIN_URL = "admin:login"
 # Where sign-in lands when no (acceptable) "next" was given: the admin, where staff work.
