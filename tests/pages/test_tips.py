@@ -240,3 +240,48 @@ def test_a_tip_invalidates_nothing_public(client, contact_page, page_cache):
     Tip.objects.create(page=contact_page, message="Look at the minutes.")
     for path in ["/", contact_page.get_absolute_url()]:
         assert client.get(path)["X-Page-Cache"] == "HIT"
+
+
+# --- the CSRF exemption: cross-site posts are refused by their headers ----------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_a_post_made_by_another_site_is_refused_with_a_clear_page(client, contact_page, headers):
+    response = client.post(
+        contact_page.get_absolute_url(), {"message": "Forged in someone's browser"}, **headers
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "came from a form on another website" in html
+    assert "Forged in someone&#x27;s browser" in html  # the text is kept, not lost
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": "none"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # an old browser sends neither: the honeypot and the rate limit still apply
+    ],
+)
+def test_a_post_from_our_own_page_is_accepted(client, contact_page, headers):
+    response = client.post(contact_page.get_absolute_url(), {"message": "From the page"}, **headers)
+    assert response.status_code == 302
+    assert Tip.objects.get().message == "From the page"
+
+
+def test_the_form_page_stays_cacheable_without_a_csrf_token(client, contact_page, page_cache):
+    first = client.get(contact_page.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert "csrftoken" not in first.cookies
+    assert client.get(contact_page.get_absolute_url())["X-Page-Cache"] == "HIT"
