@@ -157,11 +157,14 @@ class Pages(Step):
         page.seo_description = seo.get("seo_description", "")
         notes += self.set_parent(page, item)
         notes += self.set_featured_image(page, item)
+        note = ""
         if page.pk is None:
             wanted = mapping.slug_candidate(item.post_name, title)[:SLUG_LIMIT].strip("-")
             page.slug, note = self.free_slug(page, wanted or f"page-{item.wp_id}")
-            if note:
-                notes.append(note)
+        elif page.slug_problems(page.slug):  # moved under a parent where its slug is taken
+            page.slug, note = self.free_slug(page, page.slug)
+        if note:
+            notes.append(note)
         workflow.save_content(page)
         workflow.adopt_state(page, plan, wp_id=item.wp_id, kind="page")
         workflow.add_to_revision(page)

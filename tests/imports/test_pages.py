@@ -163,3 +163,17 @@ def test_update_writes_a_changed_page_again_and_unpublishes_a_trashed_one(tmp_pa
     assert "Everyone who makes the Ledger." in team.body
     assert page(501).status == "unpublished"
     assert "trashed in WordPress, so unpublished here" in output
+
+
+def test_update_moves_a_page_to_its_new_parent_and_redirects_the_old_address(tmp_path, client):
+    contact = wp_page(505, "Contact", path="/contact/")
+    team_at_top = wp_page(506, "Team", path="/team/")
+    team_in_contact = wp_page(507, "Team", path="/contact/team/", parent=505)
+    run(mini_export(tmp_path, ABOUT, contact, team_at_top, team_in_contact))
+    moved = wp_page(
+        506, "Team", path="/contact/team-2/", parent=505, modified="2023-02-01 09:00:00"
+    )
+    output = run(mini_export(tmp_path, ABOUT, contact, moved, team_in_contact), "--update")
+    assert page(506).get_absolute_url() == "/contact/team-2/"
+    assert "another page here used /contact/team/; its address here is /contact/team-2/" in output
+    assert client.get("/team/")["Location"] == "/contact/team-2/"
