@@ -14,8 +14,9 @@
   ``-2``, ``-3``… is added. When the address belongs to the site itself (``/search/``,
   ``/articles/``…: ``pages.addresses.clash_problems``), the page is **renamed**, not
   skipped — ``search`` becomes ``search-page`` — and the report says so; its old address
-  stays the site's own, so no redirect is made from it (``/?page_id=ID`` still leads to it).
-- **Old addresses.** The permalink and ``/?page_id=ID`` redirect to the page's address.
+  stays the site's own, so no redirect is made from it (``/?page_id=ID`` still leads there).
+- **Old addresses.** The permalink, ``/?page_id=ID`` and ``/?p=ID`` (WordPress answers
+  both for a page) redirect to the page's address.
 - **Re-runs.** A page imported before is left alone (reported unchanged) unless ``--update``
   is given and it changed in WordPress; its slug then stays, its parent follows WordPress
   (a move keeps the old address as a redirect, as any page move does).
@@ -249,5 +250,7 @@ class Pages(Step):
                 )
                 continue
             paths.append(path)
+        # WordPress answers both for a page: post and page IDs are one sequence.
         paths.append(self.redirects.query_key("page_id", item.wp_id))
+        paths.append(self.redirects.query_key("p", item.wp_id))
         self.redirects.redirect_all(paths, page, ref)

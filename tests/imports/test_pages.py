@@ -62,8 +62,9 @@ def test_pages_keep_their_hierarchy_body_and_old_addresses(tmp_path, client):
     # live, and readers reach it at its old address and through ?page_id=
     assert about.is_live
     assert client.get("/about/team/").status_code == 200
-    response = client.get("/?page_id=503")
-    assert response.status_code == 301 and response["Location"] == "/about/team/editors/"
+    for query in ("page_id", "p"):
+        response = client.get(f"/?{query}=503")
+        assert response.status_code == 301 and response["Location"] == "/about/team/editors/"
 
 
 def test_pages_are_written_through_the_editorial_services(tmp_path):
