@@ -48,6 +48,21 @@ def test_other_addresses_are_left_as_written(body):
     assert sanitize_html(body) == body
 
 
+def test_a_card_the_body_editor_took_apart_is_made_whole_on_save():
+    """What django-prose-editor posts back for a card it loaded (seen in tests/e2e)."""
+    edited = (
+        "<p>Before.</p><figure><img></figure>"
+        '<p><a href="https://vimeo.com/42">Watch on Vimeo</a></p>'
+        "<figcaption>vimeo.com/42</figcaption>"
+        "<p>After.</p>"
+    )
+    card = sanitize_html(embed_html("https://vimeo.com/42"))
+    assert sanitize_html(edited) == f"<p>Before.</p>{card}<p>After.</p>"
+    # A link that only says the same words, to a site that is not the provider, stays.
+    other = '<p><a href="https://example.org/v" rel="noopener noreferrer">Watch on Vimeo</a></p>'
+    assert sanitize_html(other) == other
+
+
 def test_the_body_editor_field_makes_the_card():
     cleaned = body_field().clean("<p>https://open.spotify.com/track/abc</p>")
     assert cleaned.startswith('<figure data-embed="spotify">')
