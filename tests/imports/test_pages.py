@@ -8,7 +8,7 @@ from editorial.revisions import versions_of
 from editorial.services import SYSTEM_USERNAME
 from imports.models import ImportedItem
 from pages.models import Page
-from tests.fixtures.wordpress.build_export import SITE, item
+from tests.fixtures.wordpress.build_export import SITE, attachment, item
 from tests.imports.helpers import mini_export, run, summary
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,28 @@ def test_update_moves_a_page_to_its_new_parent_and_redirects_the_old_address(tmp
     assert page(506).get_absolute_url() == "/contact/team-2/"
     assert "another page here used /contact/team/; its address here is /contact/team-2/" in output
     assert client.get("/team/")["Location"] == "/contact/team-2/"
+
+
+def test_a_page_keeps_its_image_and_inline_pictures(tmp_path, media_dir):
+    picture = "2021/07/harbour-dawn.jpg"
+    export = mini_export(
+        tmp_path,
+        attachment(101, picture, "Harbour at dawn", alt="The harbour at dawn, boats moored"),
+        wp_page(
+            530,
+            "Our harbour",
+            path="/harbour/",
+            content=f'<img src="{SITE}/wp-content/uploads/{picture}" alt="">',
+            metas=[("_thumbnail_id", "101")],
+        ),
+    )
+    run(export, media_dir=str(media_dir))
+    harbour = page(530)
+    assert harbour.featured_image and harbour.featured_image_alt.startswith("The harbour")
+    assert "wp-content" not in harbour.body and "harbour-dawn" in harbour.body
+
+
+def test_a_dry_run_reports_the_pages_and_writes_none(tmp_path):
+    output = run(mini_export(tmp_path, ABOUT, TEAM), dry_run=True)
+    assert summary(output)["pages"] == ["2", "0", "0", "0", "0"]
+    assert not Page.objects.exists() and not Redirect.objects.exists()
