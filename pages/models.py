@@ -272,6 +272,9 @@ class TipQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(archived_at__isnull=False)
 
+    def not_emailed(self):
+        return self.filter(emailed_at__isnull=True)
+
 
 def tip_upload_to(tip: Tip, filename: str) -> str:
     """A random name in a dated folder: the sender's file name is kept only as a field."""

@@ -285,3 +285,22 @@ def test_the_form_page_stays_cacheable_without_a_csrf_token(client, contact_page
     assert "csrfmiddlewaretoken" not in first.content.decode()
     assert "csrftoken" not in first.cookies
     assert client.get(contact_page.get_absolute_url())["X-Page-Cache"] == "HIT"
+
+
+def test_editors_queue_tips_not_emailed_yet_to_be_emailed_again(
+    client, editor, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    sent = Tip.objects.create(message="Already in the inbox", emailed_at="2026-01-01T10:00Z")
+    stuck = Tip.objects.create(message="The server was down all weekend", email_error="refused")
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/pages/tip/",
+            {"action": "email_again", "_selected_action": [sent.pk, stuck.pk]},
+            follow=True,
+        )
+    assert "1 tip(s) queued to be emailed again" in response.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.emailed_at is not None and stuck.email_error == ""
+    [mail] = smtp_server.messages
+    assert "down all weekend" in mail.get_payload(decode=True).decode()
