@@ -242,8 +242,8 @@ def add_workflow_permissions(sender, **kwargs) -> None:
     when the class is ready; ``original_attrs`` is what migrations read, so the migration
     state is the same as when each model spelt them out.
     """
-    if not issubclass(sender, EditorialModel) or sender._meta.abstract:
-        return
+    if not issubclass(sender, EditorialModel) or sender._meta.abstract or sender._meta.proxy:
+        return  # a proxy shares its model's permissions
     opts = sender._meta
     own = [perm for perm in opts.permissions if perm not in workflow_permissions(opts)]
     opts.permissions = [*workflow_permissions(opts), *own]
