@@ -18,7 +18,6 @@ from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
 from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
-from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
 
 EXCERPT_WORDS = 40
@@ -211,6 +210,7 @@ class Article(EditorialModel):
         ("SEO title and description", ["seo_title", "seo_description"]),
         ("Republication details", ["source_name", "source_url", "permission_note"]),
     ]
+    slug_source_field = "headline"
 
     class Meta(EditorialModel.Meta):
         ordering = ["-published_at", "-pk"]
@@ -229,21 +229,9 @@ class Article(EditorialModel):
                 violation_error_message="Name the publication the original URL belongs to.",
             ),
         ]
-        # The editorial roles (editorial/roles.py) are built from these and the model defaults.
-        permissions = [
-            ("change_any_article", "Can edit any article, in any state"),
-            ("publish_article", "Can publish, schedule and unpublish articles"),
-            ("review_article", "Can return articles in review to their authors"),
-        ]
 
     def __str__(self):
         return self.headline
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.headline, fallback="article")
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

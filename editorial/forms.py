@@ -62,7 +62,11 @@ def body_field(**kwargs) -> ProseEditorFormField:
     """
     kwargs.setdefault("required", False)
     kwargs.setdefault(
-        "help_text", "Headings, bold and italic, links, lists, quotes and images with captions."
+        "help_text",
+        "Headings, bold and italic, links, lists, quotes and images with captions. To embed "
+        "a video or post (YouTube, Vimeo, X, Bluesky, Instagram, TikTok, SoundCloud, "
+        "Spotify, Flickr), paste its address alone in a paragraph: on saving it becomes a "
+        "card that loads nothing from the provider until the reader clicks.",
     )
     return ProseEditorFormField(
         config={"extensions": BODY_EDITOR_EXTENSIONS},

@@ -19,9 +19,15 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
+
+from newsroom.sanitize import sanitize_html
+from newsroom.slugs import unique_slug
 
 
 class Status(models.TextChoices):
@@ -116,6 +122,10 @@ class EditorialModel(models.Model):
     #: The pre-publish checklist (``editorial/checklist.py``): (label, problem keys) pairs,
     #: the keys being those ``publication_problems`` uses.
     checklist_items: ClassVar[list[tuple[str, list[str]]]] = []
+    #: The field an empty slug is made from (``headline``, ``title``).
+    slug_source_field: ClassVar[str] = "title"
+    #: The rich-text field sanitised on every save.
+    body_field: ClassVar[str] = "body"
 
     class Meta:
         abstract = True
@@ -132,6 +142,13 @@ class EditorialModel(models.Model):
         ]
 
     def save(self, *args, **kwargs):
+        """Derive this row's own fields: an empty slug from the title (or the model's name),
+        the sanitised body, and the version counter the stale-save refusal reads."""
+        if not self.slug:
+            fallback = slugify(str(self._meta.verbose_name)) or self._meta.model_name
+            source = getattr(self, self.slug_source_field) or ""
+            self.slug = unique_slug(self, source, fallback=fallback)
+        setattr(self, self.body_field, sanitize_html(getattr(self, self.body_field)))
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "version" in update_fields:
             self.version = (self.version or 0) + 1
@@ -200,6 +217,42 @@ class EditorialModel(models.Model):
     def revision_restore_related(self, data: dict) -> list[str]:
         """Write the revision's related rows back; return what could not be restored."""
         return []
+
+
+#: The workflow permissions every kind of edited content has, written once: ``{name}`` is
+#: the model's name (``article``), ``{plural}`` its verbose plural (``articles``). The
+#: editorial roles (``editorial/roles.py``) and checks (``editorial/permissions.py``) use them.
+WORKFLOW_PERMISSIONS = (
+    ("change_any_{name}", "Can edit any {verbose}, in any state"),
+    ("publish_{name}", "Can publish, schedule and unpublish {plural}"),
+    ("review_{name}", "Can return {plural} in review to their authors"),
+)
+
+
+def workflow_permissions(opts) -> list[tuple[str, str]]:
+    """The workflow permissions of the model whose ``_meta`` is ``opts``."""
+    names = {
+        "name": opts.model_name,
+        "verbose": str(opts.verbose_name),
+        "plural": str(opts.verbose_name_plural),
+    }
+    return [(code.format(**names), text.format(**names)) for code, text in WORKFLOW_PERMISSIONS]
+
+
+@receiver(class_prepared)
+def add_workflow_permissions(sender, **kwargs) -> None:
+    """Give each concrete ``EditorialModel`` its workflow permissions (before any it lists).
+
+    Abstract ``Meta`` classes cannot name their subclass in ``permissions``, so they are added
+    when the class is ready; ``original_attrs`` is what migrations read, so the migration
+    state is the same as when each model spelt them out.
+    """
+    if not issubclass(sender, EditorialModel) or sender._meta.abstract or sender._meta.proxy:
+        return  # a proxy shares its model's permissions
+    opts = sender._meta
+    own = [perm for perm in opts.permissions if perm not in workflow_permissions(opts)]
+    opts.permissions = [*workflow_permissions(opts), *own]
+    opts.original_attrs["permissions"] = opts.permissions
 
 
 def new_preview_token() -> str:

@@ -22,6 +22,7 @@ class ImportedItem(models.Model):
         GUEST_AUTHOR = "guest-author", "Guest author"
         CATEGORY = "category", "Category"
         TAG = "tag", "Tag"
+        PAGE = "page", "Page"
 
     source = models.CharField(
         max_length=200, help_text="Where the record came from, e.g. the WordPress site's address."

@@ -9,6 +9,12 @@ wants it (DESIGN.md: readers are not tracked). Here an embed is a card,
 
 that loads nothing from the provider: it is an ordinary link, and the reader's click is
 the only thing that contacts the provider. Works without JavaScript by construction.
+
+Editors make one by putting the provider's address alone in a paragraph (typed, or pasted,
+which the editor turns into a link to itself): ``embed_bare_urls`` turns it into the card
+when the body is sanitised on save (``newsroom/sanitize.py``), as the WordPress import does
+with a URL alone on its line. A link with words of its own stays a link. The editor shows a
+card as its link paragraph and caption; saving makes it a card again (tests/e2e).
 ``data-embed`` names the provider for styling; the sanitiser (``newsroom/sanitize.py``)
 keeps it only on ``<figure>`` and only with a value from ``PROVIDERS``. A URL of any other
 site becomes a plain link paragraph.
@@ -16,8 +22,9 @@ site becomes a plain link paragraph.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 
@@ -84,3 +91,51 @@ def embed_html(url: str) -> str:
         f'<a href="{href}">{provider.verb} on {escape(provider.name)}</a>'
         f"<figcaption>{escape(display_url(url))}</figcaption></figure>"
     )
+
+
+# A paragraph holding only an address, as text or as a link whose text is its own address
+# (what the sanitiser leaves: attributes double-quoted, "&" escaped).
+_BARE_PARAGRAPH = re.compile(
+    r"<p>\s*(?:(?P<text>https?://[^\s<>\"]+)"
+    r"|<a href=\"(?P<href>https?://[^\"]+)\"[^>]*>\s*(?P<label>[^<]+?)\s*</a>)\s*</p>",
+    re.IGNORECASE,
+)
+
+
+def _card_for(match: re.Match) -> str:
+    if match.group("text"):
+        url = unescape(match.group("text"))
+    else:
+        url = unescape(match.group("href"))
+        if unescape(match.group("label")).rstrip("/") != url.rstrip("/"):
+            return match.group(0)  # a link with its own words
+    if provider_for(url) is None:
+        return match.group(0)  # any other site: the editor's link stays as it is
+    return embed_html(url)
+
+
+# A card as the body editor gives it back. Its figure schema holds an image and a caption,
+# so a card it loads comes back as an empty image figure, the card's link in a paragraph and
+# the caption on its own; saved like that, the card would be lost after the first edit.
+_EDITED_CARD = re.compile(
+    r"(?:<figure[^>]*>\s*<img>\s*</figure>\s*)?"
+    r"<p><a href=\"(?P<href>https?://[^\"]+)\"[^>]*>(?P<label>[^<]+)</a></p>"
+    r"(?:\s*<figcaption>[^<]*</figcaption>)?",
+    re.IGNORECASE,
+)
+
+
+def _restored_card(match: re.Match) -> str:
+    url = unescape(match.group("href"))
+    provider = provider_for(url)
+    if provider is None or unescape(match.group("label")) != f"{provider.verb} on {provider.name}":
+        return match.group(0)
+    return embed_html(url)
+
+
+def embed_bare_urls(html: str) -> str:
+    """Sanitised HTML with each paragraph that holds only a provider's address made its card,
+    and each card the body editor took apart made whole again."""
+    if "://" not in html:
+        return html
+    return _EDITED_CARD.sub(_restored_card, _BARE_PARAGRAPH.sub(_card_for, html))

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from .embeds import PROVIDER_KEYS
+from .embeds import PROVIDER_KEYS, embed_bare_urls
 
 ALLOWED_TAGS = frozenset(
     {
@@ -79,6 +79,9 @@ _CLEANER = nh3.Cleaner(
 def sanitize_html(html: str | None) -> str:
     """Return ``html`` reduced to the allowlist; links get ``rel="noopener noreferrer"``.
 
+    A paragraph holding only a provider's address (YouTube, Vimeo…) becomes its embed card
+    (``newsroom.embeds.embed_bare_urls``): how editors insert an embed.
+
     Idempotent: the result is cleaned again until it no longer changes, so sanitising on
     every save never alters already-saved text. Markup beyond the limits below is refused
     with a ``ValidationError`` before the parser sees it, whoever calls this (the admin
@@ -89,7 +92,7 @@ def sanitize_html(html: str | None) -> str:
     validate_markup_limits(html)
     cleaned = html.replace("\x00", "").strip()
     for _ in range(_MAX_PASSES):
-        previous, cleaned = cleaned, _CLEANER.clean(cleaned).strip()
+        previous, cleaned = cleaned, embed_bare_urls(_CLEANER.clean(cleaned).strip())
         if cleaned == previous:
             break
     return cleaned

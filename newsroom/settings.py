@@ -368,6 +368,10 @@ TIPS_MAX_ATTACHMENT_BYTES = int(os.environ.get("TIPS_MAX_ATTACHMENT_BYTES", 10 *
 TIPS_MAX_MESSAGE_CHARS = int(os.environ.get("TIPS_MAX_MESSAGE_CHARS", 20_000))
 TIPS_RATE_LIMIT = int(os.environ.get("TIPS_RATE_LIMIT", 5))  # tips per address…
 TIPS_RATE_WINDOW_SECONDS = int(os.environ.get("TIPS_RATE_WINDOW_SECONDS", 3600))  # …per window
+# A tip's email is a task (pages/tasks.py): retried this many times, first after this many
+# seconds, then doubling, while the mail server is down.
+TIPS_EMAIL_RETRIES = int(os.environ.get("TIPS_EMAIL_RETRIES", 6))
+TIPS_EMAIL_RETRY_SECONDS = int(os.environ.get("TIPS_EMAIL_RETRY_SECONDS", 60))
 
 # Newsletters (newsletters/, docs/newsletters.md). Sent through EMAIL_URL by the task queue.
 NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)

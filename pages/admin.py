@@ -6,6 +6,7 @@ import mimetypes
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 
 from editorial.admin import EditorialAdminMixin, StateListFilter, StatusChangeInline
 
+from . import tips
 from .forms import PageAdminForm
 from .models import Page, Tip
 
@@ -83,7 +85,7 @@ class TipAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "message"]
     date_hierarchy = "received_at"
     list_select_related = ["page"]
-    actions = ["mark_read", "mark_unread", "archive", "unarchive"]
+    actions = ["mark_read", "mark_unread", "archive", "unarchive", "email_again"]
     fields = [
         "received_at",
         "page",
@@ -201,3 +203,20 @@ class TipAdmin(admin.ModelAdmin):
     @admin.action(description="Move selected tips back to the inbox", permissions=["view"])
     def unarchive(self, request, queryset):
         self._mark(request, queryset, "moved back to the inbox", archived_at=None)
+
+    @admin.action(
+        description="Email selected tips again (those not emailed yet)", permissions=["view"]
+    )
+    def email_again(self, request, queryset):
+        """Queue the email of tips whose attempts ran out (the mail server was down long)."""
+        if not tips.email_configured():
+            self.message_user(
+                request, "No tip is emailed: EMAIL_URL or TIPS_EMAIL_TO is not set.", messages.ERROR
+            )
+            return
+        pending = list(queryset.not_emailed())
+        for tip in pending:
+            transaction.on_commit(lambda tip=tip: tips.queue_email(tip))
+        self.message_user(
+            request, f"{len(pending)} tip(s) queued to be emailed again.", messages.SUCCESS
+        )

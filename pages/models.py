@@ -22,8 +22,6 @@ from editorial.models import EditorialModel, EditorialQuerySet
 from images import renditions
 from images.storage import originals_storage
 from images.validators import validate_alt_text, validate_image_file
-from newsroom.sanitize import sanitize_html
-from newsroom.slugs import unique_slug
 
 from . import addresses
 from .storage import tip_storage
@@ -175,20 +173,9 @@ class Page(EditorialModel):
                 name="page_placement_valid",
             ),
         ]
-        permissions = [
-            ("change_any_page", "Can edit any page, in any state"),
-            ("publish_page", "Can publish, schedule and unpublish pages"),
-            ("review_page", "Can return pages in review to their authors"),
-        ]
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title, fallback="page")
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
 
     @property
     def path(self) -> str:
@@ -289,6 +276,9 @@ class TipQuerySet(models.QuerySet):
 
     def archived(self):
         return self.filter(archived_at__isnull=False)
+
+    def not_emailed(self):
+        return self.filter(emailed_at__isnull=True)
 
 
 def tip_upload_to(tip: Tip, filename: str) -> str:

@@ -1,10 +1,11 @@
-"""Receiving a tip: store it first, then try to email it; limit how often one address sends.
+"""Receiving a tip: store it first, then queue its email; limit how often one address sends.
 
 The order is the point. A tip is written to the database (and its file to private storage)
 in one transaction before any mail is attempted, so a mail server that is down, slow or
 refusing loses nothing: the tip is in the admin's list either way, and ``emailed_at`` /
-``email_error`` say what happened to the copy. Mail goes out after the commit, with a short
-timeout (``EMAIL_TIMEOUT``), and a failure is recorded, logged and never shown to the reader.
+``email_error`` say what happened to the copy. The email is a task (``tasks.email_tip``)
+queued after the commit: the reader's request never waits for the mail server, a failure is
+retried and recorded, and a tip is never emailed twice.
 """
 
 from __future__ import annotations
@@ -67,12 +68,22 @@ def tip_submit(*, page: Page | None, name: str, email: str, message: str, attach
             tip.attachment.save(attachment.name or "file", attachment, save=False)
         tip.save()
         if email_configured():
-            transaction.on_commit(lambda: tip_send_email(tip=tip))
+            transaction.on_commit(lambda: queue_email(tip))
     return tip
 
 
-def tip_send_email(*, tip: Tip) -> bool:
-    """Email ``tip`` to ``TIPS_EMAIL_TO``; record the outcome on the tip. Never raises."""
+def queue_email(tip: Tip) -> None:
+    """Queue the tip's email. The tip is stored already: a queue that fails is logged."""
+    from .tasks import email_tip
+
+    try:
+        email_tip.enqueue(tip_id=tip.pk)
+    except Exception:
+        logger.exception("Tip %s stored but its email could not be queued", tip.pk)
+
+
+def tip_message(tip: Tip) -> EmailMessage:
+    """The email telling the newsroom's inbox about ``tip``."""
     admin_url = absolute_url(reverse("admin:pages_tip_change", args=[tip.pk]))
     lines = [
         f"A tip arrived through {tip.page or 'the site'} at "
@@ -89,20 +100,9 @@ def tip_send_email(*, tip: Tip) -> bool:
     ]
     # The attachment stays on the server: it is opened from the admin, where access is
     # checked, rather than copied into mailboxes.
-    mail = EmailMessage(
+    return EmailMessage(
         subject=f"[{settings.SITE_NAME}] New tip",
         body="\n".join(lines),
         to=settings.TIPS_EMAIL_TO,
         reply_to=[tip.email] if tip.email else None,
     )
-    try:
-        mail.send(fail_silently=False)
-    except Exception as error:  # connection refused, timeouts, refusals: all kept
-        logger.warning("Tip %s stored but not emailed: %s", tip.pk, error)
-        Tip.objects.filter(pk=tip.pk).update(email_error=str(error)[:300])
-        tip.email_error = str(error)[:300]
-        return False
-    now = timezone.now()
-    Tip.objects.filter(pk=tip.pk).update(emailed_at=now, email_error="")
-    tip.emailed_at, tip.email_error = now, ""
-    return True

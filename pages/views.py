@@ -7,6 +7,7 @@ the public gate (``Page.objects.live()``). The tip form posts to the page's own 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -45,9 +46,17 @@ def _context(page: Page, **extra) -> dict:
     return context
 
 
-# The tip form is on cached public pages, which cannot carry a per-reader CSRF token. The
-# form acts under nobody's authority (no session, no account), so a forged post can do no
-# more than a direct one; abuse is met by the honeypot, the rate limit and the size limits.
+# Why the tip form is exempt from Django's CSRF token, and what guards it instead.
+#
+# The form is on public pages kept whole in the page cache (and at the edge), so the HTML
+# cannot carry a per-reader token; a token would need a cookie-varying page or JavaScript,
+# and a reader whose token expired would lose the tip. The form acts under nobody's
+# authority (no session, no account), so a forged post cannot act for its victim. What a
+# forged post could still do is use other people's browsers: send spam from many addresses
+# past the per-address rate limit, or use up a victim's rate limit. So a post another site
+# made is refused (``cross_site_post``), judged by the Sec-Fetch-Site and Origin headers
+# every current browser sends; the honeypot, the rate limit and the size limits meet the
+# rest. See docs/operations.md, "Tips from readers".
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def page_detail(request, path: str):
@@ -60,6 +69,33 @@ def page_detail(request, path: str):
     return TemplateResponse(request, TEMPLATE, context)
 
 
+def allowed_origins(request) -> set[str]:
+    """Origins whose forms may post tips: this site as the request reached it, and the
+    origins Django's CSRF protection trusts (``CSRF_TRUSTED_ORIGINS``, ``SITE_URL``)."""
+    return {
+        f"{request.scheme}://{request.get_host()}",
+        settings.SITE_URL,
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+
+
+def cross_site_post(request) -> bool:
+    """Whether another site's page made this post, as far as the browser tells.
+
+    ``Sec-Fetch-Site`` (sent by current browsers, not settable by a page) must be
+    ``same-origin`` or ``none`` (typed or bookmarked); without it, ``Origin`` must be one of
+    ``allowed_origins`` (an opaque ``null`` origin is refused, as Django refuses it). A post
+    with neither header (an old browser, a script) is let through to the other checks.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").strip().lower()
+    if fetch_site:
+        return fetch_site not in {"same-origin", "none"}
+    origin = request.headers.get("Origin", "").strip()
+    if origin:
+        return origin.rstrip("/") not in allowed_origins(request)
+    return False
+
+
 def _receive_tip(request, page: Page):
     """Store a tip sent from ``page``; each refusal says why, with the form kept filled in."""
     if not page.has_tip_form:
@@ -67,7 +103,14 @@ def _receive_tip(request, page: Page):
     form = TipForm(request.POST, request.FILES)
     address = client_ip(request)
     status = 400
-    if form.is_spam:
+    if cross_site_post(request):
+        status = 403
+        form.add_error(
+            None,
+            "Your message was not sent: it came from a form on another website. Write it "
+            "here, on our own page, and send it again.",
+        )
+    elif form.is_spam:
         form.add_error(
             None,
             "Your message was not sent: the field “Leave this empty” was filled in, which "

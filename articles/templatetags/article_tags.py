@@ -29,23 +29,23 @@ def section_nav(context):
     in the navigation (pages/).
 
     Rendered once per content generation for each page it can mark as current (a section,
-    the home page, the books page) and once for all other pages.
+    the home page, the books page, a page placed in it) and once for all other pages.
     """
     request = context.get("request")
     path = request.path if request else ""
     sections = fragments.get_or_build(request, "nav-sections", (), _nav_sections)
-    current = path if path in {url for _name, url in sections} | _fixed_nav_urls() else ""
+    # Read before the "nav" fragment renders: a fragment starts with the tags its page has
+    # read so far (caching/tags.py), so it is invalidated when a placed page changes.
+    nav_pages = placed_pages_for(request, "navigation")
+    links = {url for _name, url in sections} | {url for _title, url in nav_pages}
+    current = path if path in links | _fixed_nav_urls() else ""
     html = fragments.get_or_build(
         request,
         "nav",
         (current,),
         lambda: render_to_string(
             "includes/_section_nav.html",
-            {
-                "sections": sections,
-                "current_path": current,
-                "nav_pages": placed_pages_for(request, "navigation"),
-            },
+            {"sections": sections, "current_path": current, "nav_pages": nav_pages},
         ),
     )
     return mark_safe(html)  # rendered (and escaped) by the template

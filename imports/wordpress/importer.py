@@ -1,12 +1,12 @@
 """Write a parsed WordPress export into the newsroom (the service behind ``import_wordpress``).
 
 Order: authors (users, then Co-Authors Plus guest authors), sections (categories), tags,
-images (attachments, then files the posts use that no attachment names), articles (posts),
-then the report of what is not imported (pages, menus, other types, comments). Each step
-has its module, whose docstring states its rules: ``authors``, ``taxonomy``, ``media``,
-``posts``, ``leftovers`` (what is not imported); what they share is in ``run`` (one record
-per transaction, dry runs), ``ledger`` (what each WordPress record became) and ``redirects``
-(old addresses).
+images (attachments, then files the posts and pages use that no attachment names), articles
+(posts), pages (parents first), then the report of what is not imported (menus, other
+types, comments). Each step has its module, whose docstring states its rules: ``authors``,
+``taxonomy``, ``media``, ``posts``, ``pages``, ``leftovers`` (what is not imported); what
+they share is in ``run`` (one record per transaction, dry runs), ``ledger`` (what each
+WordPress record became) and ``redirects`` (old addresses).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db import transaction
 from . import leftovers
 from .authors import Authors
 from .media import Media
+from .pages import Pages
 from .parser import WPItem, WXRExport
 from .posts import Posts
 from .report import ImportReport, Outcome
@@ -56,32 +57,35 @@ class Importer:
         self.posts = Posts(
             self.state, authors=self.authors, taxonomy=self.taxonomy, media=self.media
         )
+        self.pages = Pages(self.state, media=self.media)
 
     def run(self) -> None:
         self.state.load_state()
-        posts = self.unique_posts()
+        posts = self.unique_items("post", "articles")
+        pages = self.unique_items("page", "pages") if leftovers.imports_pages() else []
         self.authors.import_authors()
         self.authors.import_guest_authors(posts)
         self.taxonomy.import_categories()
         self.taxonomy.import_tags()
         self.media.import_attachments()
-        self.media.import_inline_files(posts)
+        self.media.import_inline_files(posts + pages)
         self.posts.import_posts(posts)
+        self.pages.import_pages(pages)
         self.report_not_imported()
 
-    def unique_posts(self) -> list[WPItem]:
-        """The export's posts; a second item with a post ID already seen is reported."""
-        posts, seen = [], set()
+    def unique_items(self, post_type: str, kind: str) -> list[WPItem]:
+        """The export's items of ``post_type``; a second item with an ID already seen is
+        reported under ``kind``."""
+        found, seen = [], set()
         for item in self.state.export.items:
-            if item.post_type == "post":
+            if item.post_type == post_type:
                 if item.wp_id in seen:
-                    self.report.add(
-                        "articles", Outcome.SKIPPED, item_ref(item), "a second post with this ID"
-                    )
+                    why = f"a second {post_type} with this ID"
+                    self.report.add(kind, Outcome.SKIPPED, item_ref(item), why)
                     continue
                 seen.add(item.wp_id)
-                posts.append(item)
-        return posts
+                found.append(item)
+        return found
 
     def report_not_imported(self) -> None:
         leftovers.report_not_imported(self.state.export, self.report)

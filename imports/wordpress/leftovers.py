@@ -1,9 +1,7 @@
 """What the export holds that the newsroom does not import, reported so nothing is lost.
 
-- **Pages** are reported with their old address. A pages app is being built; until it is
-  installed the report says there is none yet. Importing them will need what posts have
-  (workflow, revisions, redirects) plus the page hierarchy (``post_parent``, ``menu_order``)
-  and their templates; see docs/import-wordpress.md.
+- **Pages** are imported by ``pages.py`` when the pages app is installed; without it they
+  are reported with their old address.
 - **Menu items** (``nav_menu_item``) are reported with their menu and where they pointed —
   a custom link's URL, or the old address of the post, page or category they named — so a
   menu can be rebuilt by hand.
@@ -27,6 +25,13 @@ from .report import ImportReport, Outcome
 from .run import item_ref
 
 IMPORTED_TYPES = {"post", "attachment", "guest-author"}
+
+
+def imports_pages() -> bool:
+    """Whether WordPress pages become pages here: only with the pages app installed."""
+    return apps.is_installed("pages")
+
+
 COMMENT_COLUMNS = [
     "post_id",
     "post_title",
@@ -47,9 +52,9 @@ def report_not_imported(export: WXRExport, report: ImportReport) -> None:
     """One report entry per item we do not import, and the comments' count."""
     by_id = {item.wp_id: item for item in export.items}
     terms = {term.term_id: term for term in export.terms}
-    pages_app = apps.is_installed("pages")
+    imported = IMPORTED_TYPES | ({"page"} if imports_pages() else set())
     for item in export.items:
-        if item.post_type in IMPORTED_TYPES:
+        if item.post_type in imported:
             continue
         if item.post_type == "nav_menu_item":
             message = menu_item_message(item, by_id, terms)
@@ -58,11 +63,7 @@ def report_not_imported(export: WXRExport, report: ImportReport) -> None:
         where = f" (was at {item.link})" if item.link else ""
         if item.post_type == "page":
             where = f"; it was at {item.link}" if item.link else ""
-            why = (
-                "not imported: the page import is not written yet"
-                if pages_app
-                else "not imported (no pages app yet)"
-            )
+            why = "not imported (no pages app)"
             report.add("pages", Outcome.SKIPPED, item_ref(item), why + where)
             continue
         report.add(

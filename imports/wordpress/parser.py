@@ -226,30 +226,41 @@ def _int(value: str, default: int = 0) -> int:
         return default
 
 
-def _comment(element) -> WPComment:
-    return WPComment(
-        comment_id=_text(element, "wp:comment_id"),
-        author=_text(element, "wp:comment_author"),
-        author_url=_text(element, "wp:comment_author_url"),
-        date_gmt=_text(element, "wp:comment_date_gmt"),
-        date=_text(element, "wp:comment_date"),
-        content=_text(element, "wp:comment_content", strip=False),
-        approved=_text(element, "wp:comment_approved"),
-        comment_type=_text(element, "wp:comment_type"),
-        parent=_text(element, "wp:comment_parent"),
-    )
+# Records whose fields are one element each: the dataclass field → its element name.
+# ``content`` keeps its whitespace (it is HTML with meaningful line breaks).
+_RECORD_FIELDS = {
+    WPComment: {
+        "comment_id": "wp:comment_id",
+        "author": "wp:comment_author",
+        "author_url": "wp:comment_author_url",
+        "date_gmt": "wp:comment_date_gmt",
+        "date": "wp:comment_date",
+        "content": "wp:comment_content",
+        "approved": "wp:comment_approved",
+        "comment_type": "wp:comment_type",
+        "parent": "wp:comment_parent",
+    },
+    WPAuthor: {
+        "wp_id": "wp:author_id",
+        "login": "wp:author_login",
+        "email": "wp:author_email",
+        "display_name": "wp:author_display_name",
+        "first_name": "wp:author_first_name",
+        "last_name": "wp:author_last_name",
+        "nicename": "wp:author_nicename",
+        "description": "wp:author_description",
+    },
+}
+_UNSTRIPPED = {"wp:comment_content"}
 
 
-def _author(element) -> WPAuthor:
-    return WPAuthor(
-        wp_id=_text(element, "wp:author_id"),
-        login=_text(element, "wp:author_login"),
-        email=_text(element, "wp:author_email"),
-        display_name=_text(element, "wp:author_display_name"),
-        first_name=_text(element, "wp:author_first_name"),
-        last_name=_text(element, "wp:author_last_name"),
-        nicename=_text(element, "wp:author_nicename"),
-        description=_text(element, "wp:author_description"),
+def _record(kind: type[WPComment] | type[WPAuthor], element):
+    """A ``<wp:comment>`` or ``<wp:author>`` read through its row of ``_RECORD_FIELDS``."""
+    return kind(
+        **{
+            field_name: _text(element, name, strip=name not in _UNSTRIPPED)
+            for field_name, name in _RECORD_FIELDS[kind].items()
+        }
     )
 
 
@@ -316,7 +327,7 @@ def _item(element) -> WPItem | None:
             if key:
                 item.meta.setdefault(key, []).append(_text(child, "wp:meta_value"))
         elif name == "wp:comment":
-            item.comments.append(_comment(child))
+            item.comments.append(_record(WPComment, child))
     return item
 
 
@@ -428,7 +439,7 @@ def _read(source) -> WXRExport:
             else:
                 export.items.append(item)
         elif name == "wp:author":
-            export.authors.append(_author(element))
+            export.authors.append(_record(WPAuthor, element))
         elif name == "wp:category":
             export.terms.append(_term_of("category", element))
         elif name == "wp:tag":

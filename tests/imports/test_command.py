@@ -53,8 +53,9 @@ def test_json_report(tmp_path, media_dir):
     data = json.loads(target.read_text())
     assert data["source"] == SITE
     assert data["counts"]["articles"]["created"] == 46
+    assert data["counts"]["pages"]["created"] == 1
     assert any(
-        entry["outcome"] == "skipped" and entry["ref"].startswith("page 301")
+        entry["outcome"] == "skipped" and entry["ref"].startswith("event 303")
         for entry in data["entries"]
     )
 

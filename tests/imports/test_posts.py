@@ -74,10 +74,6 @@ def test_articles(imported):
     assert story.seo_title == "Block editor story | The Harbour Ledger"
     assert story.seo_description == "How the block editor story was told."
     # what is not imported is listed
-    assert (
-        "page 301 “About the Ledger”: skipped — not imported: the page import is not written "
-        "yet; it was at https://old.harbourledger.example/about/" in imported
-    )
     assert "nav_menu_item 302 “Home”: skipped" in imported
     assert "event 303 “Harbour cleanup day”: skipped — event items are not imported" in imported
     assert "2 comment(s): skipped" in imported
@@ -89,7 +85,7 @@ def test_articles(imported):
     assert lines["articles"] == ["46", "0", "0", "1", "0"]
     assert lines["authors"] == ["6", "0", "0", "0", "0"]
     assert lines["images"] == ["13", "0", "0", "4", "0"]
-    assert lines["pages"] == ["0", "0", "0", "1", "0"]
+    assert lines["pages"] == ["1", "0", "0", "0", "0"]  # tests/imports/test_pages.py
     assert lines["redirects"][0] == str(Redirect.objects.count())
 
 

@@ -1,9 +1,16 @@
-"""The tip form: stored before anything else, emailed when a mail server answers, never
-lost or turned into an error page when it does not; honeypot, rate limit, size and type."""
+"""The tip form: stored before anything else, emailed by a task when a mail server answers,
+never lost or turned into an error page when it does not; honeypot, rate limit, size and type.
+
+Tasks run at once here (tests/conftest.py's immediate backend) unless a test queues them
+with django-tasks' dummy backend to run them by hand, as tests/images/test_tasks.py does."""
+
+import logging
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tasks import default_task_backend
 
+from pages import tasks
 from pages.models import Tip
 from pages.storage import tip_storage
 from tests.factories import image_file
@@ -39,15 +46,63 @@ def test_tip_is_stored_and_emailed_when_smtp_is_up(send, contact_page, smtp_serv
 
 
 def test_tip_is_kept_when_smtp_is_down_and_the_reader_sees_no_error(
-    client, send, contact_page, smtp_down
+    client, send, contact_page, smtp_down, settings, caplog
 ):
-    response = send(contact_page)
+    settings.TIPS_EMAIL_RETRIES = 2
+    with caplog.at_level(logging.WARNING, logger="newsroom.tips"):
+        response = send(contact_page)
     assert response.status_code == 302  # never a 500
     tip = Tip.objects.get()
     assert tip.emailed_at is None
-    assert "refused" in tip.email_error.lower() or tip.email_error
+    assert "refused" in tip.email_error.lower()
+    attempts = [r.getMessage() for r in caplog.records if r.name == "newsroom.tips"]
+    assert len(attempts) == 3, attempts  # the first and 2 retries
+    assert "after 3 attempts" in attempts[-1]
     thanks = client.get(response["Location"])
     assert "Your message reached us" in thanks.content.decode()
+
+
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_the_request_only_queues_the_email_and_the_task_never_sends_twice(
+    send, contact_page, smtp_server, settings
+):
+    settings.TASKS = DUMMY
+    response = send(contact_page)
+    assert response.status_code == 302
+    tip = Tip.objects.get()
+    assert smtp_server.messages == [] and tip.emailed_at is None  # nothing sent in the request
+    [queued] = default_task_backend.results
+    assert queued.task.name == "email_tip" and queued.kwargs == {"tip_id": tip.pk}
+    assert tasks.email_tip.call(**queued.kwargs) == "sent"
+    tip.refresh_from_db()
+    assert tip.emailed_at is not None and len(smtp_server.messages) == 1
+    # The same task again (a duplicate, a retry that overlapped): no second mail.
+    assert tasks.email_tip.call(**queued.kwargs) == "already sent"
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_failed_email_is_retried_later_and_sent_when_smtp_is_back(
+    send, contact_page, smtp_down, settings, request
+):
+    settings.TASKS = DUMMY
+    settings.TIPS_EMAIL_RETRY_SECONDS = 60
+    send(contact_page)
+    tip = Tip.objects.get()
+    [first] = default_task_backend.results
+    with pytest.raises(ConnectionRefusedError):
+        tasks.email_tip.call(**first.kwargs)
+    tip.refresh_from_db()
+    assert tip.emailed_at is None and "refused" in tip.email_error.lower()
+    [_, retry] = default_task_backend.results
+    assert retry.kwargs == {"tip_id": tip.pk, "attempt": 2}
+    assert retry.task.run_after > first.enqueued_at  # later, not at once
+    inbox = request.getfixturevalue("smtp_server")  # the mail server is back
+    assert tasks.email_tip.call(**retry.kwargs) == "sent"
+    tip.refresh_from_db()
+    assert tip.emailed_at is not None and tip.email_error == ""
+    assert len(inbox.messages) == 1
 
 
 def test_no_mail_without_email_url(client, send, contact_page, settings):
@@ -185,3 +240,67 @@ def test_a_tip_invalidates_nothing_public(client, contact_page, page_cache):
     Tip.objects.create(page=contact_page, message="Look at the minutes.")
     for path in ["/", contact_page.get_absolute_url()]:
         assert client.get(path)["X-Page-Cache"] == "HIT"
+
+
+# --- the CSRF exemption: cross-site posts are refused by their headers ----------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_a_post_made_by_another_site_is_refused_with_a_clear_page(client, contact_page, headers):
+    response = client.post(
+        contact_page.get_absolute_url(), {"message": "Forged in someone's browser"}, **headers
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "came from a form on another website" in html
+    assert "Forged in someone&#x27;s browser" in html  # the text is kept, not lost
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": "none"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # an old browser sends neither: the honeypot and the rate limit still apply
+    ],
+)
+def test_a_post_from_our_own_page_is_accepted(client, contact_page, headers):
+    response = client.post(contact_page.get_absolute_url(), {"message": "From the page"}, **headers)
+    assert response.status_code == 302
+    assert Tip.objects.get().message == "From the page"
+
+
+def test_the_form_page_stays_cacheable_without_a_csrf_token(client, contact_page, page_cache):
+    first = client.get(contact_page.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert "csrftoken" not in first.cookies
+    assert client.get(contact_page.get_absolute_url())["X-Page-Cache"] == "HIT"
+
+
+def test_editors_queue_tips_not_emailed_yet_to_be_emailed_again(
+    client, editor, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    sent = Tip.objects.create(message="Already in the inbox", emailed_at="2026-01-01T10:00Z")
+    stuck = Tip.objects.create(message="The server was down all weekend", email_error="refused")
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/pages/tip/",
+            {"action": "email_again", "_selected_action": [sent.pk, stuck.pk]},
+            follow=True,
+        )
+    assert "1 tip(s) queued to be emailed again" in response.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.emailed_at is not None and stuck.email_error == ""
+    [mail] = smtp_server.messages
+    assert "down all weekend" in mail.get_payload(decode=True).decode()

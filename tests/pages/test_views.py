@@ -79,6 +79,49 @@ def test_navigation_and_footer_show_placed_pages(client):
     assert "Privacy" in footer
 
 
+def current_links(html: str) -> dict[str, list[str]]:
+    """The links marked aria-current="page" in the navigation and in the footer."""
+    soup = BeautifulSoup(html, "html.parser")
+    return {
+        where: [a["href"] for a in soup.select(f"{css} a[aria-current=page]")]
+        for where, css in (("nav", "nav.site-nav"), ("footer", "footer"))
+    }
+
+
+def test_navigation_and_footer_mark_the_current_page_through_the_caches(client, editor, page_cache):
+    """The navigation is one stored fragment per page it can mark; the footer is part of
+    each page's own cached copy. Neither leaks one page's mark onto another."""
+    PageFactory(title="About us", slug="about", placement="navigation")
+    PageFactory(title="Privacy", slug="privacy", placement="footer")
+    PageFactory(title="Team", slug="team", parent=Page.objects.get(slug="about"))
+    for _ in range(2):  # the second time from the page cache and the stored fragments
+        assert current_links(client.get("/about/").content.decode()) == {
+            "nav": ["/about/"],
+            "footer": [],
+        }
+        assert current_links(client.get("/privacy/").content.decode()) == {
+            "nav": [],
+            "footer": ["/privacy/"],
+        }
+        assert current_links(client.get("/about/team/").content.decode()) == {
+            "nav": [],
+            "footer": [],
+        }
+    assert client.get("/about/")["X-Page-Cache"] == "HIT"
+    assert current_links(client.get("/books/").content.decode()) == {
+        "nav": ["/books/"],
+        "footer": ["/books/"],
+    }
+    # Moving About to the footer re-renders the navigation of cached pages.
+    about = Page.objects.get(slug="about")
+    about.placement = "footer"
+    services.content_save(obj=about, by=editor)
+    assert current_links(client.get("/about/").content.decode()) == {
+        "nav": [],
+        "footer": ["/about/"],
+    }
+
+
 @pytest.mark.parametrize("count", [1, 12])
 def test_placed_pages_cost_a_fixed_number_of_queries(client, count, django_assert_max_num_queries):
     top = PageFactory(slug="top", placement="navigation")
