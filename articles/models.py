@@ -2,7 +2,7 @@ import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -13,9 +13,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from editorial.models import EditorialModel, EditorialQuerySet
-from images import renditions
+from images import library, renditions
+from images.body import alt_problems as body_alt_problems
 from images.storage import originals_storage
-from images.validators import validate_alt_text, validate_image_file
+from images.validators import alt_text_problems, validate_alt_text, validate_image_file
 from newsroom.sanitize import sanitize_html
 from newsroom.slugs import unique_slug
 
@@ -93,6 +94,16 @@ class Article(EditorialModel):
         blank=True,
         help_text="Shown in lists and previews. Left empty, the opening of the body is used.",
     )
+    image = models.ForeignKey(
+        "images.Image",
+        verbose_name="featured image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Choose one from the image library, or upload a new one into it.",
+    )
+    # A copy of the library image's file, size and words (images/library.py).
     featured_image = models.ImageField(
         storage=originals_storage,  # private: readers get renditions only
         upload_to="articles/%Y/%m/",
@@ -246,19 +257,13 @@ class Article(EditorialModel):
         if not strip_tags(body).strip() and "<img" not in body:
             add("body", "The article has no text yet.")
         if self.featured_image:
-            alt = (self.featured_image_alt or "").strip()
-            if not alt:
-                add(
-                    "featured_image_alt",
-                    "Describe the featured image in its alt text before it goes out: readers "
-                    "who cannot see the image rely on it.",
-                )
-            else:
-                try:
-                    validate_alt_text(alt)
-                except ValidationError as error:
-                    for message in error.messages:
-                        add("featured_image_alt", message)
+            decorative = bool(self.image_id) and self.image.is_decorative
+            for message in alt_text_problems(
+                self.featured_image_alt, is_decorative=decorative, what="the featured image"
+            ):
+                add("featured_image_alt", message)
+        for message in body_alt_problems(body):
+            add("body", message)
         if self.pk is None or not self.bylines.exists():
             add(NON_FIELD_ERRORS, "Credit at least one author in the bylines.")
         return problems
@@ -346,6 +351,14 @@ class Byline(models.Model):
 # ``lead_*`` for the article page, ``card_*`` (3:2) for lists, ``og_image`` (1200×630 JPEG)
 # for link previews.
 renditions.attach(Article, "featured_image", renditions.LEAD, renditions.CARD, og=True)
+library.link(
+    Article,
+    "featured_image",
+    label="featured image",
+    alt="featured_image_alt",
+    caption="featured_image_caption",
+    credit="featured_image_credit",
+)
 
 
 # --- Corrections and revisions ------------------------------------------------------------

@@ -251,6 +251,8 @@ COVER = Family("cover", widths=(160, 320, 640), fallback_width=320)
 
 #: (model, source field) of every image with renditions, filled by ``attach()``.
 SOURCES: list[tuple[type[models.Model], str]] = []
+#: Those of SOURCES whose renditions are queued only when needed (``attach(queue=False)``).
+ON_DEMAND: set[tuple[type[models.Model], str]] = set()
 
 
 def rendered_field(source: str) -> str:
@@ -258,12 +260,15 @@ def rendered_field(source: str) -> str:
     return f"{source}_rendered"
 
 
-def attach(model: type[models.Model], source: str, *families: Family, og: bool = False) -> None:
+def attach(
+    model: type[models.Model], source: str, *families: Family, og: bool = False, queue: bool = True
+) -> None:
     """Add the rendition fields of ``families`` (and ``og_image``) for an image field, and
     queue their making after each save that brings a new image (images/tasks.py).
 
     ImageSpecFields are not database columns, so this needs no migration; the model declares
-    ``<source>_rendered`` itself.
+    ``<source>_rendered`` itself. With ``queue=False`` nothing is queued on save: the caller
+    queues the renditions when they are needed (library images, images/library.py).
     """
     for family in families:
         for name, field in family.fields(source).items():
@@ -271,6 +276,9 @@ def attach(model: type[models.Model], source: str, *families: Family, og: bool =
     if og:
         model.add_to_class("og_image", ImageSpecField(source=source, spec=OpenGraphSpec))
     SOURCES.append((model, source))
+    if not queue:
+        ON_DEMAND.add((model, source))
+        return
 
     def queue_after_save(sender, instance, raw=False, using=None, **kwargs):
         if raw:  # loaddata

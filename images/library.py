@@ -1,0 +1,210 @@
+"""How articles, authors, books and pages use library images (``images.Image``).
+
+A model that shows an image has a foreign key to the library (``image``) and keeps, in its
+own columns, the image's file name and size (the source of its renditions) and, where it
+prints them, its alt text, caption and credit. ``link()`` declares which columns those are;
+this module keeps them in step:
+
+- **Before a save** the copies are taken from the chosen image, so no code path (admin,
+  import, shell) can leave a row showing a file or words its image does not have.
+- **After a save**, a row that has a file but no library image (an upload made straight on
+  the model: a test, an old script) gets one: the file goes into the library with the words
+  the row had. Nothing is left outside the library.
+- **After an image is saved**, every row using it takes the new words, by a real ``save()``
+  of those columns, so the page cache invalidates the pages that show them.
+
+The copy is a file *name*: the owner and the image share one stored original, and the
+renditions (named after the source file, images/storage.py) are shared as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models.signals import post_save, pre_save
+
+
+@dataclass(frozen=True)
+class Link:
+    model: type[models.Model]
+    source: str  # the owner's ImageField holding a copy of the image's file name
+    label: str  # what the image is to the owner, for the usage list ("featured image")
+    alt: str | None = None  # owner columns copying the image's words, where it has them
+    caption: str | None = None
+    credit: str | None = None
+    fk: str = "image"
+
+    def copies(self, image) -> dict[str, object]:
+        """The owner's column values for ``image`` (None: no image)."""
+        values: dict[str, object] = {
+            self.source: image.file.name if image else "",
+            f"{self.source}_width": image.width if image else None,
+            f"{self.source}_height": image.height if image else None,
+        }
+        for attr, value in (
+            (self.alt, image.alt if image else ""),
+            (self.caption, image.caption if image else ""),
+            (self.credit, image.credit if image else ""),
+        ):
+            if attr:
+                values[attr] = value
+        return values
+
+    def words(self, instance) -> dict[str, str]:
+        """The words an owner row has for its image, to give an adopted file."""
+        return {
+            "alt_text": getattr(instance, self.alt, "") if self.alt else "",
+            "caption": getattr(instance, self.caption, "") if self.caption else "",
+            "credit": getattr(instance, self.credit, "") if self.credit else "",
+        }
+
+
+LINKS: list[Link] = []
+
+
+def link(model: type[models.Model], source: str, *, label: str, **columns) -> Link:
+    """Declare that ``model.image`` is shown through the copy in ``model.<source>``."""
+    spec = Link(model, source, label, **columns)
+    LINKS.append(spec)
+    pre_save.connect(
+        _take_copies,
+        sender=model,
+        weak=False,
+        dispatch_uid=f"images.library.pre:{model._meta.label}",
+    )
+    post_save.connect(
+        _adopt, sender=model, weak=False, dispatch_uid=f"images.library.post:{model._meta.label}"
+    )
+    return spec
+
+
+def link_for(model: type[models.Model]) -> Link | None:
+    for spec in LINKS:
+        if spec.model is model or issubclass(model, spec.model):
+            return spec
+    return None
+
+
+def _changed(instance, values: dict[str, object]) -> list[str]:
+    changed = []
+    for name, value in values.items():
+        current = getattr(instance, name)
+        if isinstance(current, models.fields.files.FieldFile):
+            current = current.name or ""
+        if current != value:
+            changed.append(name)
+    return changed
+
+
+def _take_copies(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw:
+        return
+    spec = link_for(sender)
+    image_id = getattr(instance, f"{spec.fk}_id")
+    if image_id is None:
+        return  # a new upload on the row itself, or none: _adopt decides after the save
+    file = getattr(instance, spec.source)
+    if file and not file._committed:
+        # A file uploaded straight on the row replaces the chosen image: it goes into the
+        # library after the save.
+        setattr(instance, f"{spec.fk}_id", None)
+        return
+    image = getattr(instance, spec.fk)
+    values = spec.copies(image)
+    for name in _changed(instance, values):
+        if update_fields is not None and name not in update_fields:
+            continue
+        setattr(instance, name, values[name])
+
+
+def _adopt(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Put a row's own file into the library (see the module's docstring)."""
+    spec = link_for(sender)
+    if raw or (update_fields is not None and spec.source not in update_fields):
+        return
+    file = getattr(instance, spec.source)
+    if getattr(instance, f"{spec.fk}_id") is not None or not file or not file._committed:
+        return
+    image = adopt_file(
+        file.name,
+        width=getattr(instance, f"{spec.source}_width", None),
+        height=getattr(instance, f"{spec.source}_height", None),
+        title=str(instance)[:200],
+        **spec.words(instance),
+    )
+    setattr(instance, spec.fk, image)
+    # Only the key: the other columns already hold what the image was made from.
+    type(instance)._base_manager.filter(pk=instance.pk).update(**{spec.fk: image})
+
+
+def adopt_file(name: str, *, width=None, height=None, uploaded_by=None, **words):
+    """The library image of a file already in the originals storage (no copy is made)."""
+    from images.models import Image
+    from images.validators import validate_alt_text
+
+    existing = Image.objects.filter(file=name).order_by("pk").first()
+    if existing is not None:
+        return existing  # rows sharing one file share one image
+    alt = (words.pop("alt_text", "") or "").strip()
+    try:
+        validate_alt_text(alt)
+    except Exception:
+        alt = ""  # not alt text (a file name): the image asks for real words before publishing
+    image = Image(
+        file=name, width=width, height=height, alt_text=alt, uploaded_by=uploaded_by, **words
+    )
+    image.save()
+    return image
+
+
+def propagate(sender, instance, raw=False, **kwargs) -> None:
+    """After an image is saved, every row using it takes its file and words."""
+    if raw:
+        return
+    for spec in LINKS:
+        for owner in spec.model._base_manager.filter(**{spec.fk: instance}):
+            values = spec.copies(instance)
+            changed = _changed(owner, values)
+            if changed:
+                for name in changed:
+                    setattr(owner, name, values[name])
+                owner.save(update_fields=changed)
+
+
+def usage(image) -> list[tuple[str, models.Model]]:
+    """Every row showing ``image``: linked fields, then bodies that embed it."""
+    from images.body import models_with_bodies, reference_pattern
+
+    found: list[tuple[str, models.Model]] = []
+    for spec in LINKS:
+        for owner in spec.model._base_manager.filter(**{spec.fk: image}).order_by("pk"):
+            found.append((f"{spec.model._meta.verbose_name} ({spec.label})", owner))
+    for model in models_with_bodies():
+        for owner in model._base_manager.filter(body__contains=reference_pattern(image.pk)):
+            found.append((f"{model._meta.verbose_name} (in the body)", owner))
+    return found
+
+
+def queue_body_renditions(sender, instance, raw=False, using=None, **kwargs) -> None:
+    """After a body is saved, queue the renditions of the library images it shows."""
+    if raw:
+        return
+    from images.body import body_images
+    from images.tasks import queue_renditions
+
+    for image in body_images(getattr(instance, "body", "")).values():
+        queue_renditions(image, "file", using=using or "default")
+
+
+def connect() -> None:
+    from images.body import models_with_bodies
+    from images.models import Image
+
+    post_save.connect(propagate, sender=Image, dispatch_uid="images.library.propagate")
+    for model in models_with_bodies():
+        post_save.connect(
+            queue_body_renditions,
+            sender=model,
+            dispatch_uid=f"images.library.body:{model._meta.label}",
+        )
