@@ -111,6 +111,15 @@ class Image(models.Model):
         """The alt attribute as printed: empty for a decorative image."""
         return "" if self.is_decorative else self.alt_text
 
+    # The names the renditions machinery reads (``<source>_width``, images/renditions.py).
+    @property
+    def file_width(self) -> int | None:
+        return self.width
+
+    @property
+    def file_height(self) -> int | None:
+        return self.height
+
     @property
     def focal_point(self) -> tuple[int, int] | None:
         if self.focal_point_x is None or self.focal_point_y is None:
