@@ -144,10 +144,12 @@ class LibraryImageFormMixin:
         files.pop(self.add_prefix(spec.source), None)
         self.files = files
         if "image" in self.fields:
-            self.fields["image"].help_text = (
+            note = (
                 "Your upload is kept: it is in the image library and stays chosen here, so "
                 "saving again keeps it."
             )
+            self.fields["image"].help_text = note
+            self["image"].help_text = note  # the bound field copied the old one
 
     def save(self, commit=True):
         spec = self.library_link
