@@ -98,6 +98,13 @@ def _changed(instance, values: dict[str, object]) -> list[str]:
 
 
 def _take_copies(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a save: the row shows its image's file and words.
+
+    What code changed on the row itself wins over the image, as an editor's form would: a
+    new or different file, or a cleared one, replaces the image (the new file goes into the
+    library after the save); changed words are the image's new words, for every row that
+    shows it.
+    """
     if raw:
         return
     spec = link_for(sender)
@@ -106,16 +113,52 @@ def _take_copies(sender, instance, raw=False, update_fields=None, **kwargs) -> N
         return  # a new upload on the row itself, or none: _adopt decides after the save
     file = getattr(instance, spec.source)
     if file and not file._committed:
-        # A file uploaded straight on the row replaces the chosen image: it goes into the
-        # library after the save.
         setattr(instance, f"{spec.fk}_id", None)
         return
     image = getattr(instance, spec.fk)
+    word_columns = [c for c in (spec.alt, spec.caption, spec.credit) if c]
+    stored = None
+    if instance.pk is not None:
+        stored = (
+            sender._base_manager.filter(pk=instance.pk)
+            .values(spec.source, f"{spec.fk}_id", *word_columns)
+            .first()
+        )
+    same_image = stored is not None and stored[f"{spec.fk}_id"] == image_id
+    if same_image and file and file.name != image.file.name and file.name != stored[spec.source]:
+        setattr(instance, f"{spec.fk}_id", None)  # code put another file here
+        return
+    if not file and same_image and stored[spec.source]:
+        setattr(instance, f"{spec.fk}_id", None)  # code removed the image
+        return
+    if same_image:
+        _words_to_image(spec, instance, stored, image)
     values = spec.copies(image)
     for name in _changed(instance, values):
         if update_fields is not None and name not in update_fields:
             continue
         setattr(instance, name, values[name])
+
+
+def _words_to_image(spec: Link, instance, stored: dict, image) -> None:
+    """Words changed on the row (by code or a form) become the image's words."""
+    changed = []
+    for attr, column in (
+        ("alt_text", spec.alt),
+        ("caption", spec.caption),
+        ("credit", spec.credit),
+    ):
+        if not column:
+            continue
+        value = getattr(instance, column) or ""
+        if value == (stored[column] or "") or value == getattr(image, attr):
+            continue
+        if attr == "alt_text" and image.is_decorative:
+            continue  # a decorative image's alt stays empty
+        setattr(image, attr, value)
+        changed.append(attr)
+    if changed:
+        image.save(update_fields=changed)
 
 
 def _adopt(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

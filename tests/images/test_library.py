@@ -222,3 +222,24 @@ def test_the_data_migration_puts_existing_files_into_the_library_and_back():
     release_files(apps, editor, model="articles.Article")
     assert not Image.objects.exists()
     assert Article.objects.filter(image__isnull=False).count() == 0
+
+
+def test_code_that_changes_the_row_wins_over_the_image():
+    """As the WordPress importer does on a re-run: new words, another file, or none."""
+    image = library_image()
+    article = ArticleFactory(image=image)
+    article.featured_image_alt = "Boats leaving at first light"
+    article.save()
+    image.refresh_from_db()
+    assert image.alt_text == "Boats leaving at first light"  # the words are the image's
+
+    other = Image.objects.create(file=image_file("other.jpg"), alt_text="A lighthouse")
+    article.featured_image = other.file.name
+    article.save()
+    article.refresh_from_db()
+    assert article.image == other
+
+    article.featured_image = ""
+    article.save()
+    article.refresh_from_db()
+    assert article.image is None and not article.featured_image
