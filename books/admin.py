@@ -19,7 +19,21 @@ class BookAdminForm(LibraryImageFormMixin, forms.ModelForm):
 
     class Meta:
         model = Book
-        fields = ["image", "cover"]
+        fields = [
+            "title",
+            "subtitle",
+            "slug",
+            "author_credit",
+            "image",
+            "cover",
+            "description",
+            "publisher",
+            "year",
+            "isbn",
+            "shelf_position",
+            "is_on_shelf",
+            "authors",
+        ]
 
 
 @admin.register(Book)
