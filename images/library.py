@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models.signals import post_save, pre_save
 
+from images.renditions import rendered_field, rendition_files
+
 
 @dataclass(frozen=True)
 class Link:
@@ -201,18 +203,65 @@ def adopt_file(name: str, *, width=None, height=None, uploaded_by=None, **words)
     return image
 
 
+def focal_point_of(instance) -> tuple[int, int] | None:
+    """The focal point crops of ``instance``'s image keep in view (None: the centre)."""
+    if hasattr(instance, "focal_point_x"):  # a library image
+        return instance.focal_point
+    spec = link_for(type(instance))
+    if spec is None or getattr(instance, f"{spec.fk}_id", None) is None:
+        return None
+    return getattr(instance, spec.fk).focal_point
+
+
+def remember_focal_point(sender, instance, raw=False, **kwargs) -> None:
+    """Before an image is saved: the focal point it had, to see whether crops must change."""
+    stored = None
+    if not raw and instance.pk is not None:
+        stored = (
+            sender._base_manager.filter(pk=instance.pk)
+            .values_list("focal_point_x", "focal_point_y")
+            .first()
+        )
+    instance._stored_focal_point = stored
+
+
 def propagate(sender, instance, raw=False, **kwargs) -> None:
-    """After an image is saved, every row using it takes its file and words."""
+    """After an image is saved, every row using it takes its file and words; a new focal
+    point has their renditions made again (pages show the placeholder meanwhile)."""
     if raw:
         return
+    stored = getattr(instance, "_stored_focal_point", None)
+    refocused = stored is not None and tuple(stored) != (
+        instance.focal_point_x,
+        instance.focal_point_y,
+    )
     for spec in LINKS:
         for owner in spec.model._base_manager.filter(**{spec.fk: instance}):
             values = spec.copies(instance)
             changed = _changed(owner, values)
+            if refocused and _has_field(owner, rendered_field(spec.source)):
+                _forget_renditions(owner, spec.source)
+                changed.append(rendered_field(spec.source))
             if changed:
                 for name in changed:
-                    setattr(owner, name, values[name])
+                    if name in values:
+                        setattr(owner, name, values[name])
                 owner.save(update_fields=changed)
+
+
+def _has_field(obj, name: str) -> bool:
+    return any(field.name == name for field in obj._meta.concrete_fields)
+
+
+def _forget_renditions(owner, source: str) -> None:
+    """Delete an owner's rendition files and unmark them, so the task makes them again."""
+    for cachefile in rendition_files(owner, source):
+        try:
+            if cachefile.storage.exists(cachefile.name):
+                cachefile.storage.delete(cachefile.name)
+        except Exception:  # noqa: BLE001 - a file we cannot delete is made again anyway
+            continue
+    setattr(owner, rendered_field(source), "")
 
 
 def usage(image) -> list[tuple[str, models.Model]]:
@@ -244,6 +293,7 @@ def connect() -> None:
     from images.body import models_with_bodies
     from images.models import Image
 
+    pre_save.connect(remember_focal_point, sender=Image, dispatch_uid="images.library.focal")
     post_save.connect(propagate, sender=Image, dispatch_uid="images.library.propagate")
     for model in models_with_bodies():
         post_save.connect(

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import logging
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -176,19 +178,48 @@ class StripMetadata:
         return img
 
 
+#: The focal point (percent across, percent down) of the image being rendered, set by the
+#: rendition task from the library image (images/tasks.py); None keeps the centre.
+_focal_point: ContextVar[tuple[int, int] | None] = ContextVar("focal_point", default=None)
+
+
+@contextmanager
+def focal_point(point: tuple[int, int] | None):
+    """Crops made inside the block keep ``point`` in view (see ``crop_box``)."""
+    token = _focal_point.set(point)
+    try:
+        yield
+    finally:
+        _focal_point.reset(token)
+
+
+def crop_box(
+    width: int, height: int, aspect: tuple[int, int], focal: tuple[int, int] | None = None
+) -> tuple[int, int, int, int]:
+    """The (left, top, right, bottom) box of ``aspect`` to keep: centred on the focal point
+    as far as the image allows, or on the image's centre without one."""
+    crop_w, crop_h = crop_size(width, height, aspect)
+    if focal is None:
+        left, top = (width - crop_w) // 2, (height - crop_h) // 2
+    else:
+        centre_x, centre_y = width * focal[0] / 100, height * focal[1] / 100
+        left = min(max(0, round(centre_x - crop_w / 2)), width - crop_w)
+        top = min(max(0, round(centre_y - crop_h / 2)), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
 class CropToAspect:
-    """Crop the centre of the image to an aspect ratio such as (3, 2) or (1, 1)."""
+    """Crop the image to an aspect ratio such as (3, 2) or (1, 1), around the focal point
+    of the image being rendered (its centre when it has none)."""
 
     def __init__(self, aspect: tuple[int, int]):
         self.aspect = tuple(aspect)
 
     def process(self, img):
-        crop_w, crop_h = crop_size(img.size[0], img.size[1], self.aspect)
-        if (crop_w, crop_h) == img.size:
+        box = crop_box(img.size[0], img.size[1], self.aspect, _focal_point.get())
+        if box == (0, 0, *img.size):
             return img
-        left = (img.size[0] - crop_w) // 2
-        top = (img.size[1] - crop_h) // 2
-        return img.crop((left, top, left + crop_w, top + crop_h))
+        return img.crop(box)
 
 
 def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> type[ImageSpec]:

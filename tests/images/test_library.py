@@ -243,3 +243,52 @@ def test_code_that_changes_the_row_wins_over_the_image():
     article.save()
     article.refresh_from_db()
     assert article.image is None and not article.featured_image
+
+
+def two_colour_image(name: str):
+    """1200×400: red left half, blue right half."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    img = PILImage.new("RGB", (1200, 400), (200, 0, 0))
+    img.paste((0, 0, 200), (600, 0, 1200, 400))
+    buffer = io.BytesIO()
+    img.save(buffer, format="JPEG", quality=95)
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def left_edge_colour(cachefile) -> tuple[int, int, int]:
+    from PIL import Image as PILImage
+
+    with cachefile.storage.open(cachefile.name) as handle, PILImage.open(handle) as img:
+        return img.convert("RGB").getpixel((2, img.size[1] // 2))
+
+
+def test_crops_keep_the_focal_point_in_view_and_follow_its_changes():
+    image = Image.objects.create(
+        file=two_colour_image("split.jpg"),
+        alt_text="A red and blue flag",
+        focal_point_x=100,
+        focal_point_y=50,
+    )
+    article = ArticleFactory(image=image)
+    article.refresh_from_db()
+    assert renditions.is_ready(article, "featured_image")
+    red, green, blue = left_edge_colour(article.card_400_jpeg)
+    assert blue > 150 and red < 60  # the 3:2 card is cut from the right-hand side
+
+    image.focal_point_x = 0
+    image.save()
+    article.refresh_from_db()
+    assert renditions.is_ready(article, "featured_image")  # made again by the task
+    red, green, blue = left_edge_colour(article.card_400_jpeg)
+    assert red > 150 and blue < 60
+
+
+def test_crop_box_is_centred_without_a_focal_point_and_stays_inside():
+    assert renditions.crop_box(1200, 400, (3, 2)) == (300, 0, 900, 400)
+    assert renditions.crop_box(1200, 400, (3, 2), (100, 50)) == (600, 0, 1200, 400)
+    assert renditions.crop_box(1200, 400, (3, 2), (0, 0)) == (0, 0, 600, 400)
+    assert renditions.crop_box(400, 1200, (1, 1), (50, 10)) == (0, 0, 400, 400)
