@@ -122,7 +122,6 @@ class LibraryImageFormMixin:
         user = self.library_user if getattr(self.library_user, "pk", None) else None
         upload.seek(0)
         image = Image(file=upload, uploaded_by=user, title=_title(upload.name), **words)
-        image.full_clean(exclude=["file"])
         image.save()
         return image
 
