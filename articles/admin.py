@@ -20,6 +20,7 @@ from editorial.admin import (
     StateListFilter,
     StatusChangeInline,
 )
+from images.forms import LibraryImageAdminMixin
 
 from . import services
 from .forms import ArticleAdminForm
@@ -67,7 +68,7 @@ class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(LibraryImageAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "state", "section", "author_names", "published_at", "modified_at"]
     list_filter = [
@@ -105,6 +106,7 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
                 "Featured image",
                 {
                     "fields": [
+                        "image",
                         "featured_image",
                         "featured_image_alt",
                         "featured_image_caption",

@@ -1,42 +1,21 @@
-"""The article form of the admin: rich-text body, checked image upload, tag autocomplete and
-corrections, on top of the workflow and stale-save fields every edited content shares
-(``editorial/forms.py``).
+"""The article form of the admin: rich-text body, library image (chosen or uploaded), tag
+autocomplete and corrections, on top of the workflow and stale-save fields every edited
+content shares (``editorial/forms.py``).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AdminFileWidget, get_select2_language
+from django.contrib.admin.widgets import get_select2_language
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from taggit.models import Tag
 
 from editorial.forms import EditorialAdminForm, body_field
-from images.validators import validate_image_file
+from images.forms import CheckedImageField, LibraryImageFormMixin, LibraryUploadInput
 
 from .models import Article, Correction, Section
-
-
-class CheckedImageField(forms.ImageField):
-    """An image upload checked by our validator *before* Pillow decodes it in full.
-
-    Size, format and pixel count are refused first with messages that say what to do,
-    instead of Django's generic "Upload a valid image".
-    """
-
-    default_error_messages = {
-        "invalid_image": (
-            "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP."
-        ),
-    }
-
-    def to_python(self, data):
-        if data in self.empty_values:
-            return None
-        if hasattr(data, "seek"):
-            validate_image_file(data)
-        return super().to_python(data)
 
 
 class TagAutocompleteWidget(forms.SelectMultiple):
@@ -141,7 +120,7 @@ class TagNamesField(forms.Field):
         return before != after
 
 
-class ArticleAdminForm(EditorialAdminForm):
+class ArticleAdminForm(LibraryImageFormMixin, EditorialAdminForm):
     """The change form of an article.
 
     ``ArticleAdmin.get_form`` removes the workflow fields the user's role does not get.
@@ -151,9 +130,11 @@ class ArticleAdminForm(EditorialAdminForm):
 
     body = body_field()
     featured_image = CheckedImageField(
+        label="Upload a new image",
         required=False,
-        widget=AdminFileWidget,
-        help_text="A JPEG, PNG, GIF or WebP photograph or illustration.",
+        widget=LibraryUploadInput,
+        help_text="A JPEG, PNG, GIF or WebP: choose a file, drop it here or paste it. It goes "
+        "into the image library.",
     )
     tags = TagNamesField(
         required=False, help_text="Type to find a tag; a comma or Enter adds a new one."

@@ -1,10 +1,8 @@
-from html.parser import HTMLParser
-
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -15,9 +13,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from editorial.models import EditorialModel, EditorialQuerySet
-from images import renditions
+from images import library, renditions
+from images.body import alt_problems as body_alt_problems
 from images.storage import originals_storage
-from images.validators import validate_alt_text, validate_image_file
+from images.validators import alt_text_problems, validate_alt_text, validate_image_file
 from newsroom.slugs import unique_slug
 
 EXCERPT_WORDS = 40
@@ -25,28 +24,6 @@ EXCERPT_WORDS = 40
 EXCERPT_MAX_CHARS = 300
 SEO_TITLE_MAX_CHARS = 70
 SEO_DESCRIPTION_MAX_CHARS = 160
-
-
-class _ImageAltParser(HTMLParser):
-    """Counts the body's images and those without alt text."""
-
-    def __init__(self):
-        super().__init__()
-        self.images = 0
-        self.missing = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.images += 1
-            if not (dict(attrs).get("alt") or "").strip():
-                self.missing += 1
-
-
-def body_images_without_alt(html: str) -> int:
-    parser = _ImageAltParser()
-    parser.feed(html or "")
-    parser.close()
-    return parser.missing
 
 
 class Section(models.Model):
@@ -120,6 +97,16 @@ class Article(EditorialModel):
         blank=True,
         help_text="Shown in lists and previews. Left empty, the opening of the body is used.",
     )
+    image = models.ForeignKey(
+        "images.Image",
+        verbose_name="featured image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Choose one from the image library, or upload a new one into it.",
+    )
+    # A copy of the library image's file, size and words (images/library.py).
     featured_image = models.ImageField(
         storage=originals_storage,  # private: readers get renditions only
         upload_to="articles/%Y/%m/",
@@ -273,29 +260,15 @@ class Article(EditorialModel):
         if not strip_tags(body).strip() and "<img" not in body:
             add("body", "The article has no text yet.")
         if self.featured_image:
-            alt = (self.featured_image_alt or "").strip()
-            if not alt:
-                add(
-                    "featured_image_alt",
-                    "Describe the featured image in its alt text before it goes out: readers "
-                    "who cannot see the image rely on it.",
-                )
-            else:
-                try:
-                    validate_alt_text(alt)
-                except ValidationError as error:
-                    for message in error.messages:
-                        add("featured_image_alt", message)
+            decorative = bool(self.image_id) and self.image.is_decorative
+            for message in alt_text_problems(
+                self.featured_image_alt, is_decorative=decorative, what="the featured image"
+            ):
+                add("featured_image_alt", message)
+        for message in body_alt_problems(body):
+            add("body_images", message)
         if self.pk is None or not self.bylines.exists():
             add(NON_FIELD_ERRORS, "Credit at least one author in the bylines.")
-        missing = body_images_without_alt(body)
-        if missing:
-            add(
-                "body_images",
-                f"{missing} image{'s' if missing > 1 else ''} in the body "
-                f"{'have' if missing > 1 else 'has'} no alt text: describe "
-                f"{'each' if missing > 1 else 'it'} in the editor.",
-            )
         for name, limit, what in [
             ("excerpt", EXCERPT_MAX_CHARS, "The excerpt"),
             ("seo_title", SEO_TITLE_MAX_CHARS, "The SEO title"),
@@ -399,6 +372,14 @@ class Byline(models.Model):
 # ``lead_*`` for the article page, ``card_*`` (3:2) for lists, ``og_image`` (1200×630 JPEG)
 # for link previews.
 renditions.attach(Article, "featured_image", renditions.LEAD, renditions.CARD, og=True)
+library.link(
+    Article,
+    "featured_image",
+    label="featured image",
+    alt="featured_image_alt",
+    caption="featured_image_caption",
+    credit="featured_image_credit",
+)
 
 
 # --- Corrections and revisions ------------------------------------------------------------

@@ -1,13 +1,24 @@
+from django import forms
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
+from images.forms import LibraryImageAdminMixin, LibraryImageFormMixin
 from newsroom.admin_mixins import HttpsURLFieldsMixin
 
 from .models import Author
 
 
+class AuthorAdminForm(LibraryImageFormMixin, forms.ModelForm):
+    """The author form: its photo chosen from the image library or uploaded into it."""
+
+    class Meta:
+        model = Author
+        fields = ["image", "photo"]
+
+
 @admin.register(Author)
-class AuthorAdmin(HttpsURLFieldsMixin, VersionAdmin):
+class AuthorAdmin(LibraryImageAdminMixin, HttpsURLFieldsMixin, VersionAdmin):
+    form = AuthorAdminForm
     """Every save is a revision editors can compare and restore (django-reversion)."""
 
     list_display = ["name", "job_title", "is_staff", "staff_role", "user", "modified_at"]
@@ -16,7 +27,7 @@ class AuthorAdmin(HttpsURLFieldsMixin, VersionAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "job_title", "photo", "user"]}),
+        (None, {"fields": ["name", "slug", "job_title", "image", "photo", "user"]}),
         ("Biography", {"fields": ["short_bio", "long_bio"]}),
         ("Masthead", {"fields": ["is_staff", "staff_role", "staff_position"]}),
         (

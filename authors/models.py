@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from images import renditions
+from images import library, renditions
 from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
@@ -43,6 +43,16 @@ class Author(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True, blank=True, allow_unicode=False)
     job_title = models.CharField(max_length=120, blank=True)
+    image = models.ForeignKey(
+        "images.Image",
+        verbose_name="photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Choose one from the image library, or upload a new one into it.",
+    )
+    # A copy of the library image's file and size (images/library.py).
     photo = models.ImageField(
         storage=originals_storage,  # private: readers get renditions only
         upload_to="authors/%Y/",
@@ -184,3 +194,4 @@ class Author(models.Model):
 
 # Square portraits (``portrait_*``) made once when the photo is saved; see images/renditions.py.
 renditions.attach(Author, "photo", renditions.PORTRAIT)
+library.link(Author, "photo", label="photo")

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
+from images.forms import LibraryImageAdminMixin, LibraryImageFormMixin
 from newsroom.admin_mixins import HttpsURLFieldsMixin
 
 from .models import Book, PurchaseLink
@@ -12,8 +14,31 @@ class PurchaseLinkInline(HttpsURLFieldsMixin, admin.TabularInline):
     fields = ["label", "url", "position"]
 
 
+class BookAdminForm(LibraryImageFormMixin, forms.ModelForm):
+    """The book form: its cover chosen from the image library or uploaded into it."""
+
+    class Meta:
+        model = Book
+        fields = [
+            "title",
+            "subtitle",
+            "slug",
+            "author_credit",
+            "image",
+            "cover",
+            "description",
+            "publisher",
+            "year",
+            "isbn",
+            "shelf_position",
+            "is_on_shelf",
+            "authors",
+        ]
+
+
 @admin.register(Book)
-class BookAdmin(HttpsURLFieldsMixin, VersionAdmin):
+class BookAdmin(LibraryImageAdminMixin, HttpsURLFieldsMixin, VersionAdmin):
+    form = BookAdminForm
     """Every save (purchase links included) is a revision that can be restored."""
 
     list_display = ["title", "credit_display", "year", "is_on_shelf", "shelf_position"]

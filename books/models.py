@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from images import renditions
+from images import library, renditions
 from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
@@ -40,6 +40,16 @@ class Book(models.Model):
         help_text="Free-text credit, e.g. for writers without an author page. "
         "Shown instead of the linked authors when given.",
     )
+    image = models.ForeignKey(
+        "images.Image",
+        verbose_name="cover",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Choose one from the image library, or upload a new one into it.",
+    )
+    # A copy of the library image's file and size (images/library.py).
     cover = models.ImageField(
         storage=originals_storage,  # private: readers get renditions only
         upload_to="books/",
@@ -132,6 +142,7 @@ class PurchaseLink(models.Model):
 
 # Cover renditions (``cover_*``) made once when the cover is saved; see images/renditions.py.
 renditions.attach(Book, "cover", renditions.COVER)
+library.link(Book, "cover", label="cover")
 
 
 reversion.register(PurchaseLink)

@@ -30,6 +30,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "editorial.view_statuschange",
         "authors.view_author",
         "taggit.view_tag",
+        # The image library: upload into it, describe, choose from it (not delete).
+        "images.add_image",
+        "images.change_image",
+        "images.view_image",
     ],
     # Runs the publication: every article in every state, and the things articles point to.
     EDITOR: [
@@ -56,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "editorial.view_previewlink",
         "authors.*",
         "books.*",
+        "images.*",
         "taggit.*",
         "redirects.*",
         # Pages (About, Masthead, Contact…) and the tips readers send through them.

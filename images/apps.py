@@ -10,4 +10,6 @@ class ImagesConfig(AppConfig):
     def ready(self):
         # Safe names for every new upload, in the admin, imports and the shell alike
         # (images/uploads.py connects its pre_save receiver when imported).
-        from images import uploads  # noqa: F401
+        from images import library, uploads  # noqa: F401
+
+        library.connect()

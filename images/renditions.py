@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import logging
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -176,19 +178,48 @@ class StripMetadata:
         return img
 
 
+#: The focal point (percent across, percent down) of the image being rendered, set by the
+#: rendition task from the library image (images/tasks.py); None keeps the centre.
+_focal_point: ContextVar[tuple[int, int] | None] = ContextVar("focal_point", default=None)
+
+
+@contextmanager
+def focal_point(point: tuple[int, int] | None):
+    """Crops made inside the block keep ``point`` in view (see ``crop_box``)."""
+    token = _focal_point.set(point)
+    try:
+        yield
+    finally:
+        _focal_point.reset(token)
+
+
+def crop_box(
+    width: int, height: int, aspect: tuple[int, int], focal: tuple[int, int] | None = None
+) -> tuple[int, int, int, int]:
+    """The (left, top, right, bottom) box of ``aspect`` to keep: centred on the focal point
+    as far as the image allows, or on the image's centre without one."""
+    crop_w, crop_h = crop_size(width, height, aspect)
+    if focal is None:
+        left, top = (width - crop_w) // 2, (height - crop_h) // 2
+    else:
+        centre_x, centre_y = width * focal[0] / 100, height * focal[1] / 100
+        left = min(max(0, round(centre_x - crop_w / 2)), width - crop_w)
+        top = min(max(0, round(centre_y - crop_h / 2)), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
 class CropToAspect:
-    """Crop the centre of the image to an aspect ratio such as (3, 2) or (1, 1)."""
+    """Crop the image to an aspect ratio such as (3, 2) or (1, 1), around the focal point
+    of the image being rendered (its centre when it has none)."""
 
     def __init__(self, aspect: tuple[int, int]):
         self.aspect = tuple(aspect)
 
     def process(self, img):
-        crop_w, crop_h = crop_size(img.size[0], img.size[1], self.aspect)
-        if (crop_w, crop_h) == img.size:
+        box = crop_box(img.size[0], img.size[1], self.aspect, _focal_point.get())
+        if box == (0, 0, *img.size):
             return img
-        left = (img.size[0] - crop_w) // 2
-        top = (img.size[1] - crop_h) // 2
-        return img.crop((left, top, left + crop_w, top + crop_h))
+        return img.crop(box)
 
 
 def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> type[ImageSpec]:
@@ -251,6 +282,8 @@ COVER = Family("cover", widths=(160, 320, 640), fallback_width=320)
 
 #: (model, source field) of every image with renditions, filled by ``attach()``.
 SOURCES: list[tuple[type[models.Model], str]] = []
+#: Those of SOURCES whose renditions are queued only when needed (``attach(queue=False)``).
+ON_DEMAND: set[tuple[type[models.Model], str]] = set()
 
 
 def rendered_field(source: str) -> str:
@@ -258,12 +291,15 @@ def rendered_field(source: str) -> str:
     return f"{source}_rendered"
 
 
-def attach(model: type[models.Model], source: str, *families: Family, og: bool = False) -> None:
+def attach(
+    model: type[models.Model], source: str, *families: Family, og: bool = False, queue: bool = True
+) -> None:
     """Add the rendition fields of ``families`` (and ``og_image``) for an image field, and
     queue their making after each save that brings a new image (images/tasks.py).
 
     ImageSpecFields are not database columns, so this needs no migration; the model declares
-    ``<source>_rendered`` itself.
+    ``<source>_rendered`` itself. With ``queue=False`` nothing is queued on save: the caller
+    queues the renditions when they are needed (library images, images/library.py).
     """
     for family in families:
         for name, field in family.fields(source).items():
@@ -271,6 +307,9 @@ def attach(model: type[models.Model], source: str, *families: Family, og: bool =
     if og:
         model.add_to_class("og_image", ImageSpecField(source=source, spec=OpenGraphSpec))
     SOURCES.append((model, source))
+    if not queue:
+        ON_DEMAND.add((model, source))
+        return
 
     def queue_after_save(sender, instance, raw=False, using=None, **kwargs):
         if raw:  # loaddata

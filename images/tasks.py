@@ -30,7 +30,14 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from images.renditions import RenditionRefused, is_ready, rendered_field, rendition_files
+from images.library import focal_point_of
+from images.renditions import (
+    RenditionRefused,
+    focal_point,
+    is_ready,
+    rendered_field,
+    rendition_files,
+)
 
 logger = logging.getLogger("images.tasks")
 
@@ -107,11 +114,12 @@ def make_renditions_now(model: type[models.Model], pk, field: str, name: str) ->
     if is_ready(instance, field):
         return "done"
     made = 0
-    for cachefile in rendition_files(instance, field):
-        if not cachefile.storage.exists(cachefile.name):
-            cachefile._generate()  # imagekit's writer, without its "generating" cache state
-            cachefile.close()
-            made += 1
+    with focal_point(focal_point_of(instance)):
+        for cachefile in rendition_files(instance, field):
+            if not cachefile.storage.exists(cachefile.name):
+                cachefile._generate()  # imagekit's writer, without its "generating" cache state
+                cachefile.close()
+                made += 1
     _mark_ready(model, pk, field, name)
     return f"made {made}"
 

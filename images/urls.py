@@ -6,4 +6,6 @@ app_name = "images"
 
 urlpatterns = [
     path("original/<path:path>", views.original, name="original"),
+    path("library/<int:pk>/", views.library_image, name="library-image"),
+    path("library/search/", views.library_search, name="library-search"),
 ]

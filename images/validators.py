@@ -116,3 +116,24 @@ def validate_alt_text(value: str) -> None:
             code="alt_placeholder",
             params={"value": text},
         )
+
+
+def alt_text_problems(alt: str, *, is_decorative: bool = False, what: str = "the image") -> list:
+    """Why ``alt`` cannot go out on a published page (empty list: it can).
+
+    The publish-time rule for every image, featured or in a body: real words, unless the
+    image is explicitly marked decorative (then it is printed with ``alt=""``).
+    """
+    if is_decorative:
+        return []
+    text = (alt or "").strip()
+    if not text:
+        return [
+            f"Describe {what} in its alt text before it goes out (or mark it decorative in "
+            "the image library): readers who cannot see the image rely on it."
+        ]
+    try:
+        validate_alt_text(text)
+    except ValidationError as error:
+        return list(error.messages)
+    return []

@@ -8,7 +8,8 @@ django-prose-editor (the body editor, configured in articles/forms.py) produces 
 elements from this list; what else it adds (``figure class``, ``img data-file``, ``a target``)
 is dropped here, and tests/newsroom/test_sanitize.py checks both. One attribute beyond the
 editor's is kept: ``data-embed`` on ``<figure>``, and only with a provider name from
-``newsroom.embeds`` — the privacy-friendly embed card, which is a plain link.
+``newsroom.embeds`` — the privacy-friendly embed card, which is a plain link; and
+``data-image-id`` on a ``<figure>`` whose image is a library image (images/body.py).
 """
 
 import re
@@ -19,6 +20,8 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from images.body import mark_library_figures
 
 from .embeds import PROVIDER_KEYS, embed_bare_urls
 
@@ -35,7 +38,7 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
     "blockquote": {"cite"},
-    "figure": {"data-embed"},
+    "figure": {"data-embed", "data-image-id"},
     "img": {"src", "alt", "width", "height", "title"},
     "ol": {"start", "reversed"},
     "q": {"cite"},
@@ -57,6 +60,8 @@ _MAX_PASSES = 4
 def _check_url_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "data-embed":
         return value if value in PROVIDER_KEYS else None
+    if attribute == "data-image-id":
+        return value if value.isascii() and value.isdigit() and len(value) < 12 else None
     if attribute not in _URL_ATTRIBUTES:
         return value
     match = _SCHEME.match(_INVISIBLE.sub("", value))
@@ -95,7 +100,9 @@ def sanitize_html(html: str | None) -> str:
         previous, cleaned = cleaned, embed_bare_urls(_CLEANER.clean(cleaned).strip())
         if cleaned == previous:
             break
-    return cleaned
+    # A figure of a library image is marked with its id (and only such a figure keeps one),
+    # so pages print it with the library's renditions and words (images/body.py).
+    return mark_library_figures(cleaned)
 
 
 # --- Limits: bound the parser's work before it starts ----------------------------------------

@@ -209,7 +209,16 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_R
 PAGE_CACHE_VERSION = os.environ.get("RELEASE", "")
 # Rows of these apps appear on public pages: their reads are recorded as cache tags, and
 # saving or deleting one invalidates the tags it affects (caching/tags.py).
-PAGE_CACHE_CONTENT_APPS = ["articles", "authors", "books", "pages", "taggit", "redirects", "sites"]
+PAGE_CACHE_CONTENT_APPS = [
+    "articles",
+    "authors",
+    "books",
+    "images",
+    "pages",
+    "taggit",
+    "redirects",
+    "sites",
+]
 # Tips readers send are never shown on a public page: they are not tagged, and receiving one
 # invalidates nothing.
 PAGE_CACHE_IGNORED_MODELS: list[str] = ["pages.Tip"]

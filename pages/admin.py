@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.admin import EditorialAdminMixin, StateListFilter, StatusChangeInline
+from images.forms import LibraryImageAdminMixin
 
 from . import tips
 from .forms import PageAdminForm
@@ -21,7 +22,7 @@ from .models import Page, Tip
 
 
 @admin.register(Page)
-class PageAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class PageAdmin(LibraryImageAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
     form = PageAdminForm
     list_display = ["title", "address", "state", "placement", "position", "modified_at"]
     list_filter = [StateListFilter, "placement", "has_tip_form", "shows_staff"]
@@ -44,7 +45,7 @@ class PageAdmin(EditorialAdminMixin, admin.ModelAdmin):
                 },
             ),
             ("Placement", {"fields": ["placement", "position"]}),
-            ("Image", {"fields": ["featured_image", "featured_image_alt"]}),
+            ("Image", {"fields": ["image", "featured_image", "featured_image_alt"]}),
             ("Publishing", {"fields": ["state_detail", "published_at", "created_by"]}),
         ]
         workflow = self.workflow_fields(request, obj)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from articles.forms import CheckedImageField
 from editorial.forms import EditorialAdminForm, body_field
+from images.forms import CheckedImageField, LibraryImageFormMixin, LibraryUploadInput
 
 from .models import Page
 
@@ -24,15 +23,16 @@ ATTACHMENT_SIGNATURES = {
 HONEYPOT_FIELD = "website"
 
 
-class PageAdminForm(EditorialAdminForm):
+class PageAdminForm(LibraryImageFormMixin, EditorialAdminForm):
     """The change form of a page; the workflow fields come from ``EditorialAdminForm``."""
 
     body = body_field()
     featured_image = CheckedImageField(
-        label="Image",
+        label="Upload a new image",
         required=False,
-        widget=AdminFileWidget,
-        help_text="A JPEG, PNG, GIF or WebP picture shown at the top and on share cards.",
+        widget=LibraryUploadInput,
+        help_text="A JPEG, PNG, GIF or WebP picture shown at the top and on share cards: "
+        "choose a file, drop it here or paste it. It goes into the image library.",
     )
 
     class Meta:

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from editorial.models import EditorialModel, EditorialQuerySet
-from images import renditions
+from images import library, renditions
+from images.body import alt_problems as body_alt_problems
 from images.storage import originals_storage
-from images.validators import validate_alt_text, validate_image_file
+from images.validators import alt_text_problems, validate_alt_text, validate_image_file
 
 from . import addresses
 from .storage import tip_storage
@@ -79,6 +80,16 @@ class Page(EditorialModel):
         help_text="The last part of the page's address. Made from the title if empty.",
     )
     body = models.TextField(blank=True)
+    image = models.ForeignKey(
+        "images.Image",
+        verbose_name="image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Choose one from the image library, or upload a new one into it.",
+    )
+    # A copy of the library image's file, size and alt text (images/library.py).
     featured_image = models.ImageField(
         "image",
         storage=originals_storage,  # private: readers get renditions only
@@ -151,6 +162,7 @@ class Page(EditorialModel):
         ("Title", ["title"]),
         ("Text", ["body"]),
         ("Image alt text", ["featured_image", "featured_image_alt"]),
+        ("Body images' alt text", ["body_images"]),
     ]
 
     class Meta(EditorialModel.Meta):
@@ -246,8 +258,13 @@ class Page(EditorialModel):
         body = self.body or ""
         if not (strip_tags(body).strip() or "<img" in body or self.shows_staff):
             problems["body"] = ["The page has no text yet."]
-        if self.featured_image and not (self.featured_image_alt or "").strip():
-            problems["featured_image_alt"] = ["Describe the image in its alt text."]
+        if self.featured_image:
+            decorative = bool(self.image_id) and self.image.is_decorative
+            alt = alt_text_problems(self.featured_image_alt, is_decorative=decorative)
+            if alt:
+                problems["featured_image_alt"] = alt
+        if images_in_body := body_alt_problems(body):
+            problems["body_images"] = images_in_body
         return problems
 
 
@@ -261,6 +278,7 @@ def _stored_ancestor_ids(page_id: int) -> list[int]:
 
 
 renditions.attach(Page, "featured_image", renditions.LEAD, og=True)
+library.link(Page, "featured_image", label="image", alt="featured_image_alt")
 reversion.register(Page)
 
 

@@ -47,6 +47,21 @@ def placeholder_src(width: int, height: int) -> str:
 @register.simple_tag
 def picture(obj, family, *, alt="", sizes="100vw", priority=False, css_class=""):
     source, spec = FAMILIES[family]
+    return picture_html(
+        obj, source, spec, alt=alt, sizes=sizes, priority=priority, css_class=css_class
+    )
+
+
+@register.filter
+def with_library_images(body):
+    """A rich-text body with its library figures printed as pictures (images/body.py)."""
+    from images.body import render_body
+
+    return render_body(body)
+
+
+def picture_html(obj, source, spec, *, alt="", sizes="100vw", priority=False, css_class=""):
+    """The ``<picture>`` (or its placeholder) of ``obj.<source>`` in the family ``spec``."""
     pic = renditions.picture(obj, source, spec)
     if pic is None:
         return ""

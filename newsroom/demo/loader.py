@@ -36,6 +36,7 @@ from articles.models import Article, Byline, Section
 from authors.models import Author
 from books.models import Book, PurchaseLink
 from editorial import revisions, services
+from images.models import Image
 from images.renditions import rendition_files
 from newsletters.models import Newsletter
 from pages.models import Page, Tip
@@ -87,7 +88,8 @@ def demo_load(*, reset: bool = False) -> DemoReport:
 
 
 def demo_clear() -> Counter:
-    """Delete all articles, bylines, sections, authors, books, links, tags and demo users.
+    """Delete all articles, bylines, sections, authors, books, images, links, tags and demo
+    users.
 
     Image files are removed only once the transaction commits, so a failed reload leaves
     the old content intact, pictures included. Revisions of the deleted objects go too,
@@ -105,6 +107,8 @@ def demo_clear() -> Counter:
         "sections": Section.objects.all(),
         "books": Book.objects.all(),
         "authors": Author.objects.all(),
+        # The library, once nothing shows its images any more (they are protected till then).
+        "images": Image.objects.all(),
         "tags": Tag.objects.all(),
         "users": users,
     }
@@ -133,7 +137,8 @@ def _stored_files() -> list[tuple]:
     """(storage, name) of every image the content about to be deleted refers to: each
     private original and its renditions under MEDIA_ROOT (named after the original)."""
     found = []
-    for model, field_name in ((Article, "featured_image"), (Book, "cover"), (Author, "photo")):
+    sources = ((Article, "featured_image"), (Book, "cover"), (Author, "photo"), (Image, "file"))
+    for model, field_name in sources:
         for instance in model.objects.exclude(**{field_name: ""}).only("pk", field_name):
             found.extend(_files_of(instance, field_name))
     return found

@@ -27,6 +27,13 @@ def test_images(imported):
     assert dawn.featured_image_alt == "Fishing boats moored in the harbour at dawn"
     assert dawn.featured_image_caption == "The harbour at first light."
     assert dawn.featured_image_credit == "Marta Reyes"
+    # WordPress media become library images with their words (issue 18).
+    assert dawn.image.file.name == dawn.featured_image.name
+    assert (dawn.image.alt_text, dawn.image.caption, dawn.image.credit) == (
+        "Fishing boats moored in the harbour at dawn",
+        "The harbour at first light.",
+        "Marta Reyes",
+    )
     chamber = article(221)
     assert chamber.featured_image_alt == "Council members voting in the chamber"  # its title
     camera = article(222)

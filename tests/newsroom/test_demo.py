@@ -117,6 +117,10 @@ def test_every_live_article_has_a_described_image_and_credits(fast_renditions):
         assert article.featured_image_alt.startswith("Abstract illustration:")
         validate_alt_text(article.featured_image_alt)
         assert article.featured_image_credit == "Illustration: Newsroom studio"
+        # In the image library, with the same words (issue 18).
+        assert article.image.file.name == article.featured_image.name
+        assert article.image.alt_text == article.featured_image_alt
+        assert article.image.credit == article.featured_image_credit
         assert 1 <= len(article.byline_authors) <= 3
         assert article.dek and article.tags.exists()
         assert 4 <= article.body.count("<p>") <= 8, article.headline

@@ -35,7 +35,8 @@ pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:articles_article_add")
 SAFE_NAME = re.compile(
-    r"^articles/\d{4}/\d{2}/[a-z0-9][a-z0-9_-]*-[0-9a-f]{8}\.(jpg|png|gif|webp)$"
+    # Uploads made in the admin go into the image library (library/); by code, articles/.
+    r"^(articles|library)/\d{4}/\d{2}/[a-z0-9][a-z0-9_-]*-[0-9a-f]{8}\.(jpg|png|gif|webp)$"
 )
 
 

@@ -8,7 +8,7 @@ process instead of queueing them. Safe to run again: the task skips what exists.
 
 from django.core.management.base import BaseCommand
 
-from images.renditions import SOURCES, is_ready, rendered_field, rendition_files
+from images.renditions import ON_DEMAND, SOURCES, is_ready, rendered_field, rendition_files
 from images.tasks import make_renditions, make_renditions_now
 from newsroom.connections import refresh_connections
 
@@ -27,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *, verify, now, **options):
         queued = 0
         for model, source in SOURCES:
+            if (model, source) in ON_DEMAND:
+                continue  # library images: made when a body shows one
             for instance in model._default_manager.exclude(**{source: ""}).iterator():
                 refresh_connections()  # a long run survives a dropped connection
                 if is_ready(instance, source):

@@ -1,0 +1,211 @@
+"""Choosing an image from the library, or uploading one into it, in any admin form.
+
+``LibraryImageFormMixin`` is for the form of a model ``images.library.link()`` describes (an
+article, author, book or page). Its ``image`` field chooses a library image (autocomplete,
+with a preview); its upload field (the owner's own ImageField, e.g. ``featured_image``)
+takes a new file — picked, dropped or pasted — which goes into the library when saved.
+
+**An upload survives a form error.** When the form comes back with an error (a missing
+section, a stale edit), a valid new file is stored in the library at once and becomes the
+form's chosen image: the redisplayed form shows it, and the next save keeps it without
+uploading it again.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
+
+from images import library
+from images.validators import validate_alt_text, validate_image_file
+
+
+class CheckedImageField(forms.ImageField):
+    """An image upload checked by our validator *before* Pillow decodes it in full.
+
+    Size, format and pixel count are refused first with messages that say what to do,
+    instead of Django's generic "Upload a valid image".
+    """
+
+    default_error_messages = {
+        "invalid_image": (
+            "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP."
+        ),
+    }
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        if hasattr(data, "seek"):
+            validate_image_file(data)
+        return super().to_python(data)
+
+
+class LibraryUploadInput(forms.ClearableFileInput):
+    """A file input inside a drop zone: drop a file on it or paste one
+    (static/js/admin-image-chooser.js). No "Currently:" line: the chooser shows the image,
+    and emptying the chooser removes it."""
+
+    template_name = "images/widgets/library_upload.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/jpeg,image/png,image/gif,image/webp", **(attrs or {})})
+
+    def is_initial(self, value):
+        return False
+
+    class Media:
+        js = ["js/admin-image-chooser.js"]
+        css = {"all": ["css/admin-images.css"]}
+
+
+class LibraryChooser(AutocompleteSelect):
+    """The admin's autocomplete over the library, with a preview of the chosen image."""
+
+    template_name = "images/widgets/library_chooser.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        template = reverse("images:library-image", kwargs={"pk": 0})
+        context["widget"]["preview_template"] = template
+        pk = value[0] if isinstance(value, list | tuple) and value else value
+        context["widget"]["preview_src"] = (
+            template.replace("/0/", f"/{int(pk)}/") if str(pk or "").isdigit() else ""
+        )
+        return context
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/admin-image-chooser.js"], css={"all": ["css/admin-images.css"]}
+        )
+
+
+class LibraryImageFormMixin:
+    """See the module docstring. The model form's fields must include ``image`` and the
+    owner's upload field; the words (alt text, caption, credit) are optional."""
+
+    #: Set by ``LibraryImageAdminMixin.get_form``: who uploads into the library.
+    library_user = None
+    #: The library image a form error kept (shown on the redisplayed form).
+    kept_image = None
+
+    @property
+    def library_link(self) -> library.Link:
+        return library.link_for(self._meta.model)
+
+    def _word_fields(self) -> dict[str, str]:
+        """{image attribute: form field} for the words this form edits."""
+        spec = self.library_link
+        pairs = {"alt_text": spec.alt, "caption": spec.caption, "credit": spec.credit}
+        return {attr: name for attr, name in pairs.items() if name and name in self.fields}
+
+    def _new_upload(self):
+        spec = self.library_link
+        upload = getattr(self, "cleaned_data", {}).get(spec.source)
+        return upload if isinstance(upload, UploadedFile) else None
+
+    def _library_image_from_upload(self, upload):
+        from images.models import Image
+
+        words = {}
+        for attr, name in self._word_fields().items():
+            value = (self.cleaned_data.get(name) if name not in self.errors else "") or ""
+            if attr == "alt_text":
+                try:
+                    validate_alt_text(value)
+                except forms.ValidationError:
+                    value = ""
+            words[attr] = value
+        user = self.library_user if getattr(self.library_user, "pk", None) else None
+        upload.seek(0)
+        image = Image(file=upload, uploaded_by=user, title=_title(upload.name), **words)
+        image.save()
+        return image
+
+    def full_clean(self):
+        super().full_clean()
+        spec = self.library_link
+        if not self.is_bound or not self._errors or spec.source in self._errors:
+            return
+        upload = self._new_upload()
+        if upload is None:
+            return
+        # Keep the file: into the library, chosen in the redisplayed form.
+        image = self._library_image_from_upload(upload)
+        self.kept_image = image
+        data = self.data.copy()
+        data[self.add_prefix("image")] = str(image.pk)
+        self.data = data
+        files = self.files.copy()
+        files.pop(self.add_prefix(spec.source), None)
+        self.files = files
+        if "image" in self.fields:
+            note = (
+                "Your upload is kept: it is in the image library and stays chosen here, so "
+                "saving again keeps it."
+            )
+            self.fields["image"].help_text = note
+            self["image"].help_text = note  # the bound field copied the old one
+
+    def save(self, commit=True):
+        spec = self.library_link
+        instance = self.instance
+        upload = self._new_upload()
+        if upload is not None:
+            image = self._library_image_from_upload(upload)
+            instance.image = image
+            # The row keeps a copy of the stored name (images/library.py), not a second file.
+            setattr(instance, spec.source, image.file.name)
+            setattr(instance, f"{spec.source}_width", image.width)
+            setattr(instance, f"{spec.source}_height", image.height)
+        elif "image" in self.fields:
+            image = self.cleaned_data.get("image")
+            if image is None:
+                for name, value in spec.copies(None).items():
+                    if name in (spec.alt, spec.caption, spec.credit):
+                        continue  # typed words stay, for the next image
+                    setattr(instance, name, value)
+            else:
+                changed = [
+                    attr
+                    for attr, name in self._word_fields().items()
+                    if name in self.changed_data
+                    and getattr(image, attr) != (self.cleaned_data.get(name) or "")
+                ]
+                for attr in changed:
+                    setattr(image, attr, self.cleaned_data.get(self._word_fields()[attr]) or "")
+                if changed:
+                    image.save(update_fields=changed)
+        return super().save(commit)
+
+
+def _title(filename: str) -> str:
+    stem = (filename or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem.replace("_", " ").replace("-", " ").strip()[:200]
+
+
+class LibraryImageAdminMixin:
+    """For the ModelAdmin of a model with a library image: the chooser widget, the upload
+    field, and the uploader recorded on new library images."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        spec = library.link_for(self.model)
+        if db_field.name == "image":
+            kwargs["widget"] = LibraryChooser(db_field, self.admin_site)
+            kwargs["help_text"] = "Type to search the image library; or upload a new image below."
+        elif spec is not None and db_field.name == spec.source:
+            return CheckedImageField(
+                label="Upload a new image",
+                required=False,
+                widget=LibraryUploadInput,
+                help_text="A JPEG, PNG, GIF or WebP: choose a file, drop it here or paste it. "
+                "It goes into the image library.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"library_user": request.user})
