@@ -79,3 +79,19 @@ def test_if_none_match_answers_304_in_front(client, world, app):
     etag = client.get(url)["ETag"]
     status, headers, body = call(app, url, HTTP_IF_NONE_MATCH=etag)
     assert status.startswith("304") and body == b""
+
+
+def test_a_page_with_a_stale_part_goes_to_the_middleware(client, world, app):
+    """The front layer sends only pages whose parts are all valid; a page with a part to
+    render again is assembled by the middleware (caching/assembly.py), without its view."""
+    from .test_invalidation import publish_draft
+
+    url = world.urls["other article"]
+    client.get(url)
+    assert call(app, url)[1][cache.STATUS_HEADER] == "HIT"
+    publish_draft(world)
+    status, headers, body = call(app, url)
+    assert status == "200 OK"
+    assert headers[cache.STATUS_HEADER] == "PARTIAL"
+    assert b"Night buses return" in body
+    assert call(app, url)[1][cache.STATUS_HEADER] == "HIT"
