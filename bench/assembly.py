@@ -74,15 +74,17 @@ def call(app, path: str) -> tuple[str, dict, bytes]:
     return answer["status"], answer["headers"], body
 
 
-def per_request(app, path: str, count: int) -> float:
-    """Microseconds of wall time per request (one thread; medians are taken by the caller)."""
-    started = time.perf_counter()
+def per_request(app, path: str, count: int) -> tuple[float, float]:
+    """Microseconds per request: CPU time of this process, and wall time (which includes
+    waiting for Redis and, on a shared machine, for a core)."""
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in range(count):
         call(app, path)
-    return (time.perf_counter() - started) / count * 1_000_000
+    wall = (time.perf_counter() - started) / count * 1_000_000
+    return (time.process_time() - cpu) / count * 1_000_000, wall
 
 
-def hits(article_url: str, rounds: int = 7, count: int = 2000) -> dict[str, float]:
+def hits(article_url: str, rounds: int = 5, count: int = 500) -> dict[str, float]:
     from django.core.handlers.wsgi import WSGIHandler
 
     import newsroom.wsgi
@@ -101,17 +103,24 @@ def hits(article_url: str, rounds: int = 7, count: int = 2000) -> dict[str, floa
     view_status, _h, view_body = call(front, "/bench/bytes/")
     assert view_status.startswith("200") and view_body == body, view_status
     assert call(django_only, article_url)[1].get("X-Page-Cache") == "HIT"
-    samples: dict[str, list[float]] = {"front hit": [], "view": [], "middleware hit": []}
+    samples: dict[str, list[tuple[float, float]]] = {
+        "front hit": [],
+        "view": [],
+        "middleware hit": [],
+    }
     for _ in range(rounds):
         samples["front hit"].append(per_request(front, article_url, count))
         samples["view"].append(per_request(front, "/bench/bytes/", count))
         samples["middleware hit"].append(per_request(django_only, article_url, count))
-    result = {name: statistics.median(values) for name, values in samples.items()}
+    result = {}
+    for name, values in samples.items():
+        result[name] = statistics.median(cpu for cpu, _wall in values)
+        result[name + " wall"] = statistics.median(wall for _cpu, wall in values)
     result["bytes"] = len(body)
     return result
 
 
-def after_publication(urls: list[str], rounds: int = 3) -> dict[str, float]:
+def after_publication(urls: list[str], rounds: int = 2) -> dict[str, float]:
     """Serving article pages after a publication: assembled (own part kept) vs whole."""
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import override_settings
@@ -124,16 +133,16 @@ def after_publication(urls: list[str], rounds: int = 3) -> dict[str, float]:
     partial, whole = [], []
     for _ in range(rounds):
         cache.invalidate({"articles:list"})  # what a publication invalidates, among others
-        started = time.perf_counter()
+        started = time.process_time()
         for url in urls:
             assert call(app, url)[1].get("X-Page-Cache") == "PARTIAL"
-        partial.append((time.perf_counter() - started) / len(urls) * 1_000_000)
+        partial.append((time.process_time() - started) / len(urls) * 1_000_000)
         with override_settings(PAGE_CACHE_ENABLED=False):
             call(app, urls[0])  # shared fragments stored again
-            started = time.perf_counter()
+            started = time.process_time()
             for url in urls:
                 call(app, url)
-            whole.append((time.perf_counter() - started) / len(urls) * 1_000_000)
+            whole.append((time.process_time() - started) / len(urls) * 1_000_000)
     return {"partial": statistics.median(partial), "whole": statistics.median(whole)}
 
 
@@ -147,14 +156,31 @@ def profile_miss(urls: list[str]) -> tuple[dict[str, float], str]:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
     from django.test import override_settings
-    from django.test.utils import CaptureQueriesContext
+    from redis.client import Redis
 
     app = WSGIHandler()
+    sql: list[str] = []
+    commands: list[str] = []
+
+    def note(execute, statement, params, many, context):
+        sql.append(statement)
+        return execute(statement, params, many, context)
+
+    original = Redis.execute_command
+
+    def count_command(self, *args, **options):
+        commands.append(str(args[0]))
+        return original(self, *args, **options)
+
     with override_settings(PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=True):
         for url in urls[:5]:
             call(app, url)  # shared fragments stored, templates compiled
-        with CaptureQueriesContext(connection) as queries:
-            call(app, urls[0])
+        Redis.execute_command = count_command
+        try:
+            with connection.execute_wrapper(note):
+                call(app, urls[7])
+        finally:
+            Redis.execute_command = original
         started = time.process_time()
         for url in urls:
             call(app, url)
@@ -168,9 +194,12 @@ def profile_miss(urls: list[str]) -> tuple[dict[str, float], str]:
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(30)
-    summary = {"cpu ms": cpu, "queries": len(queries.captured_queries), "pages": len(urls)}
-    sql = "\n".join(q["sql"][:300] for q in queries.captured_queries)
-    return summary, text.getvalue() + "\n\nQueries of one render:\n" + sql
+    summary = {"cpu ms": cpu, "queries": len(sql), "redis": len(commands), "pages": len(urls)}
+    listing = "\n".join(statement[:300] for statement in sql)
+    return summary, (
+        f"{text.getvalue()}\n\nQueries of one render:\n{listing}\n\n"
+        f"Redis commands of one render: {' '.join(commands)}\n"
+    )
 
 
 def main(args, sizes: dict[str, int], pages: dict[str, str]) -> None:
@@ -180,34 +209,42 @@ def main(args, sizes: dict[str, int], pages: dict[str, str]) -> None:
         result = hits(pages["article"])
         ratio = result["view"] / result["front hit"]
         for name in ("front hit", "middleware hit", "view"):
-            print(f"  {name:<15} {result[name]:8.1f} µs  ({1e6 / result[name]:,.0f} req/s)")
+            print(
+                f"  {name:<15} {result[name]:8.1f} µs CPU  ({1e6 / result[name]:,.0f} req/s "
+                f"on one core), {result[name + ' wall']:8.1f} µs wall"
+            )
         print(f"  ratio view / front hit: {ratio:.2f}×   ({result['bytes']:,} bytes)")
         urls = article_urls(200)
         published = after_publication(urls)
-        print("== article pages after a publication (µs/request, 200 pages)")
+        print("== article pages after a publication (µs CPU/request, 200 pages)")
         print(
             f"  assembled (own part kept, Recent Articles re-rendered): {published['partial']:.0f}"
         )
         print(f"  rendered whole (shared fragments stored):              {published['whole']:.0f}")
         lines += [
-            "In-process WSGI calls, one thread, median of alternating rounds "
+            "In-process WSGI calls, one thread, median of alternating rounds; CPU time of "
+            "the app process (wall time includes Redis and, here, a machine shared with other "
+            "sessions) "
             f"(`bench/run.py --hits`, {sizes['articles']:,} articles, PostgreSQL + Redis):",
             "",
-            "| request | µs / request | requests/s on one core |",
-            "|---|---:|---:|",
-            f"| article page, hit in the front layer | {result['front hit']:.1f} "
-            f"| {1e6 / result['front hit']:,.0f} |",
-            f"| article page, hit in the middleware | {result['middleware hit']:.1f} "
-            f"| {1e6 / result['middleware hit']:,.0f} |",
-            f"| smallest Django view, same {result['bytes']:,} bytes | {result['view']:.1f} "
-            f"| {1e6 / result['view']:,.0f} |",
+            "| request | µs CPU / request | requests/s on one core | µs wall |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {label} | {result[name]:.1f} | {1e6 / result[name]:,.0f} "
+                f"| {result[name + ' wall']:.1f} |"
+                for label, name in (
+                    ("article page, hit in the front layer", "front hit"),
+                    ("article page, hit in the middleware", "middleware hit"),
+                    (f"smallest Django view, same {result['bytes']:,} bytes", "view"),
+                )
+            ),
             "",
             f"**A front-layer hit costs {ratio:.2f}× less than the smallest Django view** "
             "(target ≥ 1.5×).",
             "",
             "After a publication (`articles:list` invalidated), 200 article pages: "
-            f"**{published['partial']:.0f} µs** each assembled (own part kept, Recent Articles "
-            f"re-rendered once from the shared cards) vs **{published['whole']:.0f} µs** each "
+            f"**{published['partial']:.0f} µs CPU** each assembled (own part kept, Recent Articles "
+            f"re-rendered once from the shared cards) vs **{published['whole']:.0f} µs CPU** each "
             "rendered whole with the shared fragments stored (before assembly, every one).",
         ]
     if args.profile_miss:
@@ -217,7 +254,8 @@ def main(args, sizes: dict[str, int], pages: dict[str, str]) -> None:
         (VAR / "profile-miss.txt").write_text(text)
         print(
             f"  {summary['cpu ms']:.2f} ms CPU per render (without the profiler), "
-            f"{summary['queries']} queries, {summary['pages']} pages; profile in "
+            f"{summary['queries']} queries, {summary['redis']} Redis commands, "
+            f"{summary['pages']} pages; profile in "
             f"{(VAR / 'profile-miss.txt').relative_to(REPO)}"
         )
         print(text[:6000])

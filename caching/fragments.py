@@ -86,6 +86,10 @@ def get_entry(request, key: str, name: str, build: Callable[[], T], *, isolated=
     """``(version, tags, value)`` of the fragment stored under ``key``, built (recorded, and
     stored) when no valid one is; ``isolated`` renders it apart from the page being recorded
     (a part of an assembled page, caching/assembly.py)."""
+    if request is None:
+        # A fragment inside another one's build: the request being rendered, whose version
+        # and schedule were read once (two fewer round trips per nested fragment).
+        request = _building_for.get()
     local = _local_enabled()
     try:
         entry = local_fragments.get(key) if local else None
@@ -106,13 +110,23 @@ def get_entry(request, key: str, name: str, build: Callable[[], T], *, isolated=
         with cache_tags.isolated() if isolated else cache_tags.recording() as recorder:
             value = build()
         return (0, frozenset(recorder.tags), value)
-    return build_entry(key, name, version, build, isolated=isolated)
+    return build_entry(key, name, version, build, isolated=isolated, request=request)
 
 
-def build_entry(key: str, name: str, version: int, build: Callable[[], T], *, isolated=False):
+_building_for: contextvars.ContextVar = contextvars.ContextVar("fragment_request", default=None)
+
+
+def build_entry(
+    key: str, name: str, version: int, build: Callable[[], T], *, isolated=False, request=None
+):
     """Render a fragment (its reads recorded) and store it, valid from ``version`` on."""
-    with cache_tags.isolated() if isolated else cache_tags.recording() as recorder:
-        value = build()
+    token = _building_for.set(request) if request is not None else None
+    try:
+        with cache_tags.isolated() if isolated else cache_tags.recording() as recorder:
+            value = build()
+    finally:
+        if token is not None:
+            _building_for.reset(token)
     tags = frozenset(recorder.tags)
     entry = (version, tags, value)
     try:

@@ -276,7 +276,12 @@ class PageCacheMiddleware:
             if copy is None or fired & copy[1] or not cache.tags_valid(copy[0], copy[1], values):
                 build = fragments.part_builder(ref.name)
                 copy = fragments.build_entry(
-                    ref.key, ref.name, version, lambda b=build, a=ref.args: b(*a), isolated=True
+                    ref.key,
+                    ref.name,
+                    version,
+                    lambda b=build, a=ref.args: b(*a),
+                    isolated=True,
+                    request=request,
                 )
                 copies[ref.key] = copy  # a page showing one part twice renders it once
             fresh[index] = copy
@@ -385,15 +390,27 @@ def lookup(key: str, now: float) -> tuple[tuple | None, tuple, frozenset[str], l
     One ``get_many`` when this process holds a copy of the page (the copy says which tags to
     read); otherwise the page is fetched first. Raises when the cache cannot be trusted.
     """
-    entry = cache.local_pages.get(key) if cache.local_pages_enabled() else None
+    local = cache.local_pages_enabled()
+    entry = cache.local_pages.get(key) if local else None
+    if entry is not None:
+        # Checked before, in this process: while no invalidation has been delivered since
+        # (the epoch has not moved), it is still valid, and two keys are all a hit reads.
+        checked = cache.checked_pages.get(key)
+        if checked is not None and checked[1] is entry:
+            values = cache.read_state((), (cache.EPOCH_KEY,))
+            epoch = values.get(cache.EPOCH_KEY)
+            if epoch is not None and epoch == checked[0]:
+                upcoming, fired = cache.check_schedule(values, now)
+                if not fired:
+                    return entry, upcoming, fired, []
     if entry is None:
         cache.ensure_trusted()
         entry = cache.page_cache().get(key)
-        if entry is not None and cache.local_pages_enabled():
+        if entry is not None and local:
             cache.local_pages.put(key, entry)
     if entry is not None and not isinstance(entry, assembly.PageEntry):
         entry = None  # stored by an older release
-    values = cache.read_state(entry.tags if entry is not None else ())
+    values = cache.read_state(entry.tags if entry is not None else (), (cache.EPOCH_KEY,))
     upcoming, fired = cache.check_schedule(values, now)
     if entry is None:
         return None, upcoming, fired, []
@@ -405,6 +422,9 @@ def lookup(key: str, now: float) -> tuple[tuple | None, tuple, frozenset[str], l
         for index, part in enumerate(entry.parts)
         if fired & part.tags or not cache.tags_valid(part.version, part.tags, values)
     ]
+    epoch = values.get(cache.EPOCH_KEY)
+    if local and not stale and not fired and epoch is not None:
+        cache.checked_pages.put(key, (epoch, entry))
     return entry, upcoming, fired, stale
 
 
