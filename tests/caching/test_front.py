@@ -81,9 +81,11 @@ def test_if_none_match_answers_304_in_front(client, world, app):
     assert status.startswith("304") and body == b""
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_page_with_a_stale_part_goes_to_the_middleware(client, world, app):
     """The front layer sends only pages whose parts are all valid; a page with a part to
-    render again is assembled by the middleware (caching/assembly.py), without its view."""
+    render again is assembled by the middleware (caching/assembly.py), without its view.
+    In autocommit, as in production (Django's handler closes connections between requests)."""
     from .test_invalidation import publish_draft
 
     url = world.urls["other article"]
