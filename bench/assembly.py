@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import time
@@ -97,8 +98,6 @@ def hits(article_url: str, rounds: int = 5, count: int = 500) -> dict[str, float
     VAR.mkdir(parents=True, exist_ok=True)
     bytes_file = VAR / "article-bytes.html"
     bytes_file.write_bytes(body)
-    import os
-
     os.environ["BENCH_BYTES_FILE"] = str(bytes_file)
     view_status, _h, view_body = call(front, "/bench/bytes/")
     assert view_status.startswith("200") and view_body == body, view_status
@@ -225,7 +224,8 @@ def main(args, sizes: dict[str, int], pages: dict[str, str]) -> None:
             "In-process WSGI calls, one thread, median of alternating rounds; CPU time of "
             "the app process (wall time includes Redis and, here, a machine shared with other "
             "sessions) "
-            f"(`bench/run.py --hits`, {sizes['articles']:,} articles, PostgreSQL + Redis):",
+            f"(`bench/run.py --hits`, {sizes['articles']:,} articles, PostgreSQL + Redis; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):",
             "",
             "| request | µs CPU / request | requests/s on one core | µs wall |",
             "|---|---:|---:|---:|",

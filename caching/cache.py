@@ -471,9 +471,15 @@ def request_schedule(request: HttpRequest | None) -> tuple[tuple, frozenset[str]
     """The schedule and the tags a publication due now invalidated (once per request)."""
     schedule = getattr(request, "cache_schedule", None)
     if schedule is None:
-        schedule = check_schedule(read_state(), now_ts())
+        # The counter comes in the same read: one round trip for both, before any rendering.
+        values = read_state((), (COUNTER_KEY,))
+        schedule = check_schedule(values, now_ts())
         if request is not None:
             request.cache_schedule = schedule
+            if values.get(COUNTER_KEY) is not None and not schedule[1]:
+                request.cache_version = getattr(request, "cache_version", None) or int(
+                    values[COUNTER_KEY]
+                )
     return schedule
 
 

@@ -149,15 +149,23 @@ def build_entry(
 # --- parts of assembled pages ---------------------------------------------------------------
 
 _part_builders: dict[str, Callable[..., str]] = {}
+_derived_parts: set[str] = set()
 
 
-def register_part(name: str):
+def register_part(name: str, *, derived: bool = False):
     """Declare ``name`` a part of assembled pages, rendered by the decorated function from
     its arguments alone (caching/assembly.py): the page cache can then render it again by
-    itself, for every page that shows it, without the view or the page's template."""
+    itself, for every page that shows it, without the view or the page's template.
+
+    A ``derived`` part is not stored itself: it is a cheap rendering of stored fragments
+    (Recent Articles without the page's own article, from the shared cards), made again
+    wherever it is needed; storing one per page would cost two round trips for nothing.
+    """
 
     def decorator(function: Callable[..., str]) -> Callable[..., str]:
         _part_builders[name] = function
+        if derived:
+            _derived_parts.add(name)
         return function
 
     return decorator
@@ -201,5 +209,29 @@ def part(request, name: str, args: tuple = ()) -> str:
     if collector is None or not collector.at_top():
         return get_or_build(request, name, args, lambda: build(*args))
     key = fragment_key(name, args)
-    entry = get_entry(request, key, name, lambda: build(*args), isolated=True)
+    entry = part_entry(request, key, name, args, build)
     return collector.add(key, name, args, entry)
+
+
+def is_derived(name: str) -> bool:
+    return name in _derived_parts
+
+
+def part_entry(request, key: str, name: str, args: tuple, build: Callable[..., str]):
+    """``(version, tags, html)`` of a part: stored and shared, or derived here (its tags are
+    those of the valid fragments it was made from, so the request's version holds for it)."""
+    if name not in _derived_parts:
+        return get_entry(request, key, name, lambda: build(*args), isolated=True)
+    try:
+        version = page_cache_module.request_version(request or _building_for.get())
+    except Exception:
+        page_cache_module.cache_failed()
+        version = 0
+    token = _building_for.set(request) if request is not None else None
+    try:
+        with cache_tags.isolated() as recorder:
+            value = build(*args)
+    finally:
+        if token is not None:
+            _building_for.reset(token)
+    return (version, frozenset(recorder.tags), value)

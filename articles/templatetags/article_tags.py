@@ -120,7 +120,7 @@ def recent_articles(context, article: Article | None = None, heading_id: str = "
     return mark_safe(fragments.part(request, "recent-articles", args))
 
 
-@fragments.register_part("recent-articles")
+@fragments.register_part("recent-articles", derived=True)
 def _recent_articles(count: int, exclude: int | None, heading_id: str) -> str:
     cards = fragments.get_or_build(None, "recent-cards", (count,), lambda: _recent_cards(count + 1))
     chosen = [html for pk, html in cards if pk != exclude][:count]
