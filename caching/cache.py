@@ -488,6 +488,7 @@ def _start_render(request: HttpRequest) -> None:
     a fragment may show objects the page read before it (caching/tags.py, ``Recorder``)."""
     if settings.FRAGMENT_CACHE_ENABLED:
         try:
+            request_schedule(request)  # brings the counter in the same read
             request_version(request)
         except Exception:
             cache_failed()

@@ -207,6 +207,8 @@ def part(request, name: str, args: tuple = ()) -> str:
             _part_request.reset(token)
     collector = assembly.current()
     if collector is None or not collector.at_top():
+        if name in _derived_parts:
+            return build(*args)  # from stored fragments, whose tags it records
         return get_or_build(request, name, args, lambda: build(*args))
     key = fragment_key(name, args)
     entry = part_entry(request, key, name, args, build)
