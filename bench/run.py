@@ -797,7 +797,7 @@ def _continue_main(args, env, app_port, static_port, proxy_port, sizes, pages) -
     # bench/assembly.py).
     output = Path(args.output)
     old = output.read_text() if output.exists() else ""
-    for marker in ("load-test", "assembly"):
+    for marker in ("load-test", "assembly", "misses"):
         start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
         if start in old and end in old:
             report += "\n\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"

@@ -51,5 +51,6 @@ def footer_pages(context) -> str:
 @fragments.register_part("footer-pages")
 def _footer_pages() -> str:
     return render_to_string(
-        "includes/_footer_pages.html", {"pages": placed_pages_for(fragments.part_request(), "footer")}
+        "includes/_footer_pages.html",
+        {"pages": placed_pages_for(fragments.part_request(), "footer")},
     )
