@@ -5,8 +5,9 @@ import pytest
 
 from caching import cache
 
-from .site import fresh
-from .test_invalidation import edit_article, publish_draft
+from . import test_invalidation as matrix
+from .site import fresh, prime
+from .test_invalidation import CHANGES, edit_article, publish_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("layered_cache")]
 STATUS = cache.STATUS_HEADER
@@ -71,3 +72,12 @@ def test_a_lost_epoch_means_a_full_check(client, world, reads):
     reads.clear()
     assert client.get(url)[STATUS] == "HIT"
     assert len(reads[-1]) > 2
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+def test_every_change_is_seen_through_the_checked_local_copies(client, world, change):
+    """The invalidation matrix again, with each process's local copies and the epoch: every
+    page after the change equals a fresh render, the unaffected ones stay hits."""
+    prime(client, world.urls)
+    prime(client, world.urls)  # every page now checked once: the epoch decides
+    matrix.test_every_page_after_a_change_is_what_the_database_says(client, world, change)
