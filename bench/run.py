@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                      # the full run (about 8 minutes)
     .venv/bin/python bench/run.py --duration 3 --workers gthread   # a quick look
     .venv/bin/python bench/run.py --articles 2400,10000,100000     # the growth table
+    .venv/bin/python bench/run.py --hits --profile-miss   # in-process (bench/assembly.py)
 
 What it does, in order:
 
@@ -631,7 +632,27 @@ def main() -> None:
         help="comma-separated archive sizes: build each data set and write the growth table "
         "(bench/growth.py) instead of the load run",
     )
+    parser.add_argument(
+        "--hits",
+        action="store_true",
+        help="in-process WSGI calls: a page-cache hit through the front layer against the "
+        "smallest Django view returning the same bytes (bench/assembly.py)",
+    )
+    parser.add_argument(
+        "--profile-miss",
+        action="store_true",
+        help="cProfile of the article page's own render, shared fragments stored "
+        "(bench/assembly.py)",
+    )
     args = parser.parse_args()
+    if args.hits or args.profile_miss:
+        from bench import assembly
+
+        env = server_env(free_port(), secrets.token_urlsafe(50))
+        os.environ.update(env)
+        sizes = prepare_data(args.reload)
+        assembly.main(args, sizes, pick_pages())
+        return
     if args.articles:
         from bench import growth
 
@@ -649,7 +670,14 @@ def main() -> None:
     env = server_env(app_port, secret_key)
     os.environ.update(env)
 
-    if args.reload:
+    sizes = prepare_data(args.reload)
+    pages = pick_pages()
+    _continue_main(args, env, app_port, static_port, proxy_port, sizes, pages)
+
+
+def prepare_data(reload: bool) -> dict[str, int]:
+    """The bench database, loaded (``--reload`` rebuilds it), migrated and Django set up."""
+    if reload:
         drop_database()
     ensure_database()
     import django
@@ -688,8 +716,10 @@ def main() -> None:
     }
     print(f"  {sizes}")
     cache.content_changed()
+    return sizes
 
-    pages = pick_pages()
+
+def _continue_main(args, env, app_port, static_port, proxy_port, sizes, pages) -> None:
     print("== SQL queries per page (nothing cached / fragments stored / from the page cache)")
     queries = count_queries(pages)
     for name, count in queries.items():
@@ -763,14 +793,12 @@ def main() -> None:
     report = render_report(
         args, results, static, proxied, best_label, queries, pages, sizes, len(html), cpu
     )
-    # Keep the sections other benchmarks write between their markers (bench/load_test.py,
-    # bench/workday.py).
+    # Keep the sections other scripts write between markers (bench/load_test.py,
+    # bench/assembly.py, bench/workday.py, bench/faults.py, bench/newsletter_send.py…).
     output = Path(args.output)
     old = output.read_text() if output.exists() else ""
-    for start, end in [
-        ("<!-- load-test:start -->", "<!-- load-test:end -->"),
-        ("<!-- workday:start -->", "<!-- workday:end -->"),
-    ]:
+    for marker in dict.fromkeys(re.findall(r"<!-- ([a-z-]+):start -->", old)):
+        start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
         if start in old and end in old:
             report += "\n\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
     output.write_text(report)

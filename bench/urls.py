@@ -1,4 +1,4 @@
-"""The site's URLs plus /bench/ceiling/, a template view that touches no database."""
+"""The site's URLs plus /bench/ceiling/ and /bench/bytes/, views that touch no database."""
 
 from django.urls import path
 
@@ -8,5 +8,6 @@ from . import views
 
 urlpatterns = [
     path("bench/ceiling/", views.ceiling, name="bench-ceiling"),
+    path("bench/bytes/", views.same_bytes, name="bench-bytes"),
     *site_urlpatterns,
 ]

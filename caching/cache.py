@@ -27,6 +27,11 @@ Why it is built this way:
 - **One small read per hit.** A page's tag versions and the schedule come from the cache in
   one ``get_many`` (one Redis ``MGET``); each process keeps the pages it served last in
   memory, checked against those versions on every request, so it cannot serve a stale one.
+  An assembled page carries its parts' tags too (a hundred, say), so a page this process
+  has already checked is checked against one number instead: the *epoch*, raised after every
+  delivered invalidation has written its versions. While the epoch is the one read together
+  with the tags at the last check, no tag can have changed; when it moves, the tags are read
+  again. A missing epoch (evicted, flushed) means a full check.
 - **Staff never share a cached page.** A request with a *valid* session (only staff log in),
   an ``Authorization`` header or a preview is never answered from, nor stored in, the cache;
   its response is marked ``private, no-store``. A stale session or messages cookie in an
@@ -59,6 +64,9 @@ from newsroom.lru import BoundedLRU
 logger = logging.getLogger("newsroom.cache")
 
 COUNTER_KEY = "tags:counter"
+# Raised after every delivered invalidation, once the tags' new versions are written: while it
+# has not moved, no tag has changed since a page was checked (``middleware.lookup``).
+EPOCH_KEY = "tags:epoch"
 TAG_KEY_PREFIX = "tag:"
 CHANGED_AT_KEY = "content-changed-at"
 NEXT_PUBLICATION_KEY = "next-publication"
@@ -132,11 +140,23 @@ def current_version() -> int:
     return int(value)
 
 
+def _bump_epoch() -> None:
+    store = state_cache()
+    try:
+        store.incr(EPOCH_KEY)
+    except ValueError:  # missing: start above any value it had before (see _counter_start)
+        store.add(EPOCH_KEY, _counter_start(), timeout=None)
+        store.incr(EPOCH_KEY)
+
+
 def _deliver(tags: set[str]) -> None:
     version = next_version()
     values: dict[str, Any] = {tag_key(tag): version for tag in tags}
     values[CHANGED_AT_KEY] = now_ts()
     state_cache().set_many(values, timeout=None)
+    # After the versions: a reader that saw the old epoch read its tags before this write
+    # or together with it (one MGET), so it checks them again once it sees the new epoch.
+    _bump_epoch()
     from caching import edge
 
     edge.purge(tags)
@@ -439,6 +459,8 @@ class LocalPages(BoundedLRU):
 
 
 local_pages = LocalPages()
+# The epoch at which each page in ``local_pages`` was last found valid, with that page.
+checked_pages = LocalPages()
 
 
 def local_pages_enabled() -> bool:
@@ -461,9 +483,15 @@ def request_schedule(request: HttpRequest | None) -> tuple[tuple, frozenset[str]
     """The schedule and the tags a publication due now invalidated (once per request)."""
     schedule = getattr(request, "cache_schedule", None)
     if schedule is None:
-        schedule = check_schedule(read_state(), now_ts())
+        # The counter comes in the same read: one round trip for both, before any rendering.
+        values = read_state((), (COUNTER_KEY,))
+        schedule = check_schedule(values, now_ts())
         if request is not None:
             request.cache_schedule = schedule
+            if values.get(COUNTER_KEY) is not None and not schedule[1]:
+                request.cache_version = getattr(request, "cache_version", None) or int(
+                    values[COUNTER_KEY]
+                )
     return schedule
 
 
@@ -472,6 +500,7 @@ def _start_render(request: HttpRequest) -> None:
     a fragment may show objects the page read before it (caching/tags.py, ``Recorder``)."""
     if settings.FRAGMENT_CACHE_ENABLED:
         try:
+            request_schedule(request)  # brings the counter in the same read
             request_version(request)
         except Exception:
             cache_failed()

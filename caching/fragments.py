@@ -9,7 +9,9 @@ Why it is built this way:
 - **Tagged like pages, so never stale.** A fragment's render is recorded (caching/tags.py):
   it is stored with the tags of what it read and the counter value its render began at, and
   used only while none of those tags has been invalidated since. A page that uses a stored
-  fragment records the fragment's tags too, so the page is invalidated with it. The release
+  fragment records the fragment's tags too, so the page is invalidated with it — unless the
+  fragment is a *part* (``register_part``, ``part``): then the stored page refers to it and
+  only the part is rendered again when it changes (caching/assembly.py). The release
   (``RELEASE``) is part of the key, so a deploy with new templates does not reuse fragments
   rendered by the old ones.
 - **Two layers.** Each process keeps the fragments it used last in memory (checked against
@@ -28,6 +30,7 @@ Python ``fragments.get_or_build(request, "name", (key…), build)``.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -69,11 +72,24 @@ def get_or_build(request, name: str, parts: Iterable[object], build: Callable[[]
     """The value of fragment ``name`` for ``parts``, valid under its tags.
 
     ``build`` makes it (a rendered string, or any picklable value) when no valid one is
-    stored. ``request`` may be None (e.g. a template rendered without one).
+    stored. ``request`` may be None (e.g. a template rendered without one). The fragment's
+    tags are added to the render being recorded.
     """
     if not enabled():
         return build()
-    key = fragment_key(name, parts)
+    entry = get_entry(request, fragment_key(name, parts), name, build)
+    cache_tags.record(entry[1])
+    return entry[2]
+
+
+def get_entry(request, key: str, name: str, build: Callable[[], T], *, isolated=False):
+    """``(version, tags, value)`` of the fragment stored under ``key``, built (recorded, and
+    stored) when no valid one is; ``isolated`` renders it apart from the page being recorded
+    (a part of an assembled page, caching/assembly.py)."""
+    if request is None:
+        # A fragment inside another one's build: the request being rendered, whose version
+        # and schedule were read once (two fewer round trips per nested fragment).
+        request = _building_for.get()
     local = _local_enabled()
     try:
         entry = local_fragments.get(key) if local else None
@@ -86,15 +102,31 @@ def get_or_build(request, name: str, parts: Iterable[object], build: Callable[[]
         if entry is not None:
             values = page_cache_module.read_state(entry[1])
             if not fired & entry[1] and page_cache_module.tags_valid(entry[0], entry[1], values):
-                cache_tags.record(entry[1])
-                return entry[2]
+                return entry
         version = page_cache_module.request_version(request)
     except Exception:
         page_cache_module.cache_failed()
         logger.warning("Fragment cache unavailable; rendering %s", name, exc_info=True)
-        return build()
-    with cache_tags.recording() as recorder:
-        value = build()
+        with cache_tags.isolated() if isolated else cache_tags.recording() as recorder:
+            value = build()
+        return (0, frozenset(recorder.tags), value)
+    return build_entry(key, name, version, build, isolated=isolated, request=request)
+
+
+_building_for: contextvars.ContextVar = contextvars.ContextVar("fragment_request", default=None)
+
+
+def build_entry(
+    key: str, name: str, version: int, build: Callable[[], T], *, isolated=False, request=None
+):
+    """Render a fragment (its reads recorded) and store it, valid from ``version`` on."""
+    token = _building_for.set(request) if request is not None else None
+    try:
+        with cache_tags.isolated() if isolated else cache_tags.recording() as recorder:
+            value = build()
+    finally:
+        if token is not None:
+            _building_for.reset(token)
     tags = frozenset(recorder.tags)
     entry = (version, tags, value)
     try:
@@ -105,10 +137,103 @@ def get_or_build(request, name: str, parts: Iterable[object], build: Callable[[]
                 [page_cache_module.tag_key(tag) for tag in tags]
             ),
         )
-        if local:
+        if _local_enabled():
             local_fragments.put(key, entry)
         fragment_cache().set(key, entry, timeout=settings.FRAGMENT_CACHE_TIMEOUT)
     except Exception:
         page_cache_module.cache_failed()
         logger.warning("Could not store fragment %s", name, exc_info=True)
-    return value
+    return entry
+
+
+# --- parts of assembled pages ---------------------------------------------------------------
+
+_part_builders: dict[str, Callable[..., str]] = {}
+_derived_parts: set[str] = set()
+
+
+def register_part(name: str, *, derived: bool = False):
+    """Declare ``name`` a part of assembled pages, rendered by the decorated function from
+    its arguments alone (caching/assembly.py): the page cache can then render it again by
+    itself, for every page that shows it, without the view or the page's template.
+
+    A ``derived`` part is not stored itself: it is a cheap rendering of stored fragments
+    (Recent Articles without the page's own article, from the shared cards), made again
+    wherever it is needed; storing one per page would cost two round trips for nothing.
+    """
+
+    def decorator(function: Callable[..., str]) -> Callable[..., str]:
+        _part_builders[name] = function
+        if derived:
+            _derived_parts.add(name)
+        return function
+
+    return decorator
+
+
+def part_builder(name: str) -> Callable[..., str]:
+    if name not in _part_builders:
+        # Parts are declared by template tag libraries, which the template engines import.
+        from django.template import engines
+
+        for engine in engines.all():
+            getattr(engine, "engine", engine)
+    return _part_builders[name]
+
+
+_part_request: contextvars.ContextVar = contextvars.ContextVar("part_request", default=None)
+
+
+def part_request():
+    """The request a part is rendered for, when it may share the request's reads: only while
+    fragments are off. A stored part is rendered for every page, so it gets None."""
+    return _part_request.get()
+
+
+def part(request, name: str, args: tuple = ()) -> str:
+    """The HTML of part ``name`` for ``args``: in a page being stored, a placeholder the page
+    cache fills in (and stores the part apart, under its own tags); elsewhere the HTML."""
+    from caching import assembly
+
+    build = _part_builders[name]
+    args = tuple(args)
+    if not enabled():
+        # Rendered with the page, recorded with it: the builder may reuse what this request
+        # already read (``part_request``), e.g. the navigation's and the footer's placed pages.
+        token = _part_request.set(request)
+        try:
+            return build(*args)
+        finally:
+            _part_request.reset(token)
+    collector = assembly.current()
+    if collector is None or not collector.at_top():
+        if name in _derived_parts:
+            return build(*args)  # from stored fragments, whose tags it records
+        return get_or_build(request, name, args, lambda: build(*args))
+    key = fragment_key(name, args)
+    entry = part_entry(request, key, name, args, build)
+    return collector.add(key, name, args, entry)
+
+
+def is_derived(name: str) -> bool:
+    return name in _derived_parts
+
+
+def part_entry(request, key: str, name: str, args: tuple, build: Callable[..., str]):
+    """``(version, tags, html)`` of a part: stored and shared, or derived here (its tags are
+    those of the valid fragments it was made from, so the request's version holds for it)."""
+    if name not in _derived_parts:
+        return get_entry(request, key, name, lambda: build(*args), isolated=True)
+    try:
+        version = page_cache_module.request_version(request or _building_for.get())
+    except Exception:
+        page_cache_module.cache_failed()
+        version = 0
+    token = _building_for.set(request) if request is not None else None
+    try:
+        with cache_tags.isolated() as recorder:
+            value = build(*args)
+    finally:
+        if token is not None:
+            _building_for.reset(token)
+    return (version, frozenset(recorder.tags), value)

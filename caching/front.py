@@ -2,10 +2,12 @@
 
 A hit through the middleware still builds a request object and passes Django's handler and
 the middleware above the page cache; this WSGI wrapper reads the same store with the same
-rules and answers hits itself. Anything it is unsure about — a cookie that may be a
-session or messages, a query string it would have to normalise, a conditional request
-other than ``If-None-Match``, a cache error — goes to Django, which decides exactly as
-before. The host is validated first (``ALLOWED_HOSTS``), so a bad Host never gets a page.
+rules and answers hits itself. It sends a page whose parts are all valid as stored
+(caching/assembly.py); one with a part to render again goes to the middleware, which
+renders only that part. Anything it is unsure about — a cookie that may be a session or
+messages, a query string it would have to normalise, a conditional request other than
+``If-None-Match``, a cache error — goes to Django, which decides exactly as before. The
+host is validated first (``ALLOWED_HOSTS``), so a bad Host never gets a page.
 """
 
 from __future__ import annotations
@@ -55,16 +57,17 @@ class PageCacheApplication:
         if path is None or not _allowed_host(environ):
             return self.application(environ, start_response)
         try:
-            entry, upcoming, _fired = middleware.lookup(
+            entry, upcoming, _fired, stale = middleware.lookup(
                 middleware.page_key_for_path(path), cache.now_ts()
             )
         except Exception:
             cache.cache_failed()
             return self.application(environ, start_response)
-        if entry is None:
+        if entry is None or stale:
+            # A miss, or a part to render again: the middleware renders only what changed.
             return self.application(environ, start_response)
-        _version, tags, status, headers, content = entry
-        headers = middleware.capped_headers(headers, tags, upcoming)
+        status, content = entry.status, entry.content
+        headers = middleware.capped_headers(entry.headers, entry.tags, upcoming)
         headers = [*headers, (cache.STATUS_HEADER, "HIT")]
         etag = {name.lower(): value for name, value in headers}.get("etag")
         if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -19,7 +20,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 
-from caching import cache
+from caching import assembly, cache, fragments
 from caching import tags as cache_tags
 
 # --- requests and responses -----------------------------------------------------------------
@@ -266,10 +267,13 @@ class PageCacheMiddleware:
         key = page_key(request)
         now = cache.now_ts()
         try:
-            entry, upcoming, fired = lookup(key, now)
+            entry, upcoming, fired, stale = lookup(key, now, request)
             request.cache_schedule = (upcoming, fired)
+            if entry is not None and not stale:
+                return serve(request, entry)
             version = cache.request_version(request)
-            request.content_changed_at = cache.state_cache().get(cache.CHANGED_AT_KEY)
+            if not hasattr(request, "content_changed_at"):
+                request.content_changed_at = cache.state_cache().get(cache.CHANGED_AT_KEY)
         except Exception:
             # The cache is away (Redis restarting, say): render every page meanwhile, store none.
             cache.cache_failed()
@@ -278,36 +282,105 @@ class PageCacheMiddleware:
             )
             return self.get_response(request)
         if entry is not None:
-            return serve(request, entry)
+            try:
+                return serve(request, self.refresh(request, key, entry, stale, upcoming), "PARTIAL")
+            except Exception:
+                # A part cannot be rendered alone (the database is away, say): render the
+                # whole page, which answers as any render would (a 503 page, say).
+                cache.logger.warning("Could not refresh the parts of %s", key, exc_info=True)
 
-        with cache_tags.recording() as recorder:
+        with cache_tags.recording() as recorder, collect(recorder) as collector:
             response = self.get_response(request)
+        parts = fill(response, collector)
         if not is_cacheable_response(request, response):
             if _is_authenticated(request):
                 mark_private(response)
             return response
         response._next_publication = upcoming
-        add_public_headers(response, request.content_changed_at, recorder.tags)
-        self.store(key, version, frozenset(recorder.tags), response)
+        own_tags = frozenset(recorder.tags)
+        add_public_headers(response, request.content_changed_at, all_tags(own_tags, parts))
+        self.store(key, version, own_tags, response, parts)
         response.headers[cache.STATUS_HEADER] = "MISS"
         return conditional(request, response)
+
+    def refresh(self, request, key: str, entry, stale: list[int], upcoming) -> assembly.PageEntry:
+        """The stored page with its stale parts replaced by their current copies (rendered
+        alone, once for every page that shows them, when no valid copy is stored); stored
+        again so the next hit is plain. The page's own part is valid: no view runs."""
+        version = cache.request_version(request)
+        fired = request.cache_schedule[1]
+        refs = [entry.parts[index] for index in stale]
+        stored = {ref.key for ref in refs if not fragments.is_derived(ref.name)}
+        copies = fragments.fragment_cache().get_many(stored) if stored else {}
+        values = cache.read_state(set().union(*(copy[1] for copy in copies.values())))
+        fresh: dict[int, tuple] = {}
+        for index, ref in zip(stale, refs, strict=True):
+            copy = copies.get(ref.key)
+            if fragments.is_derived(ref.name):
+                if copy is None:
+                    build = fragments.part_builder(ref.name)
+                    copy = fragments.part_entry(request, ref.key, ref.name, ref.args, build)
+                    copies[ref.key] = copy
+            elif copy is None or fired & copy[1] or not cache.tags_valid(copy[0], copy[1], values):
+                build = fragments.part_builder(ref.name)
+                copy = fragments.build_entry(
+                    ref.key,
+                    ref.name,
+                    version,
+                    lambda b=build, a=ref.args: b(*a),
+                    isolated=True,
+                    request=request,
+                )
+                copies[ref.key] = copy  # a page showing one part twice renders it once
+            fresh[index] = copy
+        content, parts = assembly.splice(entry.content, entry.parts, fresh)
+        response = HttpResponse(content, status=entry.status)
+        replaced = {"etag", "last-modified", "cache-control", "content-length"}
+        replaced |= {name.lower() for name in cache.TAG_HEADERS}
+        for name, value in entry.headers:
+            if name.lower() not in replaced:
+                response.headers[name] = value
+        response._next_publication = upcoming
+        add_public_headers(response, request.content_changed_at, all_tags(entry.own_tags, parts))
+        self.store(key, entry.version, entry.own_tags, response, parts)
+        return assembly.PageEntry(
+            entry.version,
+            all_tags(entry.own_tags, parts),
+            entry.status,
+            stored_headers(response),
+            content,
+            entry.own_tags,
+            parts,
+        )
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "page_cache_exempt", False):
             request.page_cache_exempt = True
 
     @staticmethod
-    def store(key: str, version: int, tags: frozenset[str], response: HttpResponseBase) -> None:
-        headers = tuple(
-            (name, value)
-            for name, value in response.headers.items()
-            if name.lower() not in cache.UNSTORED_HEADERS
+    def store(
+        key: str,
+        version: int,
+        own_tags: frozenset[str],
+        response: HttpResponseBase,
+        parts: tuple[assembly.PartRef, ...] = (),
+    ) -> None:
+        tags = all_tags(own_tags, parts)
+        entry = assembly.PageEntry(
+            version,
+            tags,
+            response.status_code,
+            stored_headers(response),
+            response.content,
+            own_tags,
+            parts,
         )
-        entry = (version, tags, response.status_code, headers, response.content)
         try:
             cache.ensure_trusted()
             cache.remember_tags(
-                tags, version, cache.state_cache().get_many([cache.tag_key(t) for t in tags])
+                own_tags,
+                version,
+                cache.state_cache().get_many([cache.tag_key(t) for t in own_tags]),
             )
             if cache.local_pages_enabled():
                 cache.local_pages.put(key, entry)
@@ -317,35 +390,111 @@ class PageCacheMiddleware:
             cache.logger.warning("Could not store a page in the page cache", exc_info=True)
 
 
-def lookup(key: str, now: float) -> tuple[tuple | None, tuple, frozenset[str]]:
-    """The stored page for ``key`` if it is still valid, and the schedule.
+def stored_headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in cache.UNSTORED_HEADERS
+    )
+
+
+def all_tags(own_tags: frozenset[str], parts: Iterable[assembly.PartRef]) -> frozenset[str]:
+    """A page's tags for the edge and for a hit's one read: its own and its parts'."""
+    tags = set(own_tags)
+    for part in parts:
+        tags |= part.tags
+    return frozenset(tags)
+
+
+@contextmanager
+def collect(recorder: cache_tags.Recorder):
+    """Collect the parts of a page rendered for storage (with fragments on; caching/assembly.py)."""
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        yield None
+        return
+    with assembly.collecting(recorder) as collector:
+        yield collector
+
+
+def fill(response: HttpResponseBase, collector: assembly.Collector | None) -> tuple:
+    """Put the parts into the response in place of their placeholders; where they sit."""
+    if collector is None or not collector.parts:
+        return ()
+    if response.streaming:
+        chunks = response.streaming_content
+        response.streaming_content = (collector.fill(chunk)[0] for chunk in chunks)
+        return ()
+    content, parts = collector.fill(response.content)
+    response.content = content
+    if "Content-Length" in response.headers:
+        response.headers["Content-Length"] = str(len(content))
+    return parts
+
+
+def lookup(
+    key: str, now: float, request: HttpRequest | None = None
+) -> tuple[tuple | None, tuple, frozenset[str], list[int]]:
+    """The stored page for ``key`` if its own part is still valid, the schedule, and the
+    indexes of its parts that are not (caching/assembly.py).
 
     One ``get_many`` when this process holds a copy of the page (the copy says which tags to
     read); otherwise the page is fetched first. Raises when the cache cannot be trusted.
+    With ``request``, the same read gives the counter a render of this request starts from
+    and when content last changed (one round trip fewer each, on a miss).
     """
-    entry = cache.local_pages.get(key) if cache.local_pages_enabled() else None
+    local = cache.local_pages_enabled()
+    entry = cache.local_pages.get(key) if local else None
+    if entry is not None:
+        # Checked before, in this process: while no invalidation has been delivered since
+        # (the epoch has not moved), it is still valid, and two keys are all a hit reads.
+        checked = cache.checked_pages.get(key)
+        if checked is not None and checked[1] is entry:
+            values = cache.read_state((), (cache.EPOCH_KEY,))
+            epoch = values.get(cache.EPOCH_KEY)
+            if epoch is not None and epoch == checked[0]:
+                upcoming, fired = cache.check_schedule(values, now)
+                if not fired:
+                    return entry, upcoming, fired, []
     if entry is None:
         cache.ensure_trusted()
         entry = cache.page_cache().get(key)
-        if entry is not None and cache.local_pages_enabled():
+        if entry is not None and local:
             cache.local_pages.put(key, entry)
-    values = cache.read_state(entry[1] if entry is not None else ())
+    if entry is not None and not isinstance(entry, assembly.PageEntry):
+        entry = None  # stored by an older release
+    extra = (cache.EPOCH_KEY, cache.COUNTER_KEY, cache.CHANGED_AT_KEY)
+    values = cache.read_state(entry.tags if entry is not None else (), extra)
     upcoming, fired = cache.check_schedule(values, now)
-    if entry is not None and fired & entry[1]:
-        return None, upcoming, fired  # a publication it shows came due just now
-    if entry is not None and not cache.tags_valid(entry[0], entry[1], values):
-        entry = None
-    return entry, upcoming, fired
+    if request is not None and not fired and values.get(cache.COUNTER_KEY) is not None:
+        # Read before anything renders; not when a publication just came due (its
+        # invalidation raised the counter after this read).
+        request.cache_version = int(values[cache.COUNTER_KEY])
+        request.content_changed_at = values.get(cache.CHANGED_AT_KEY)
+    if entry is None:
+        return None, upcoming, fired, []
+    own = entry.own_tags
+    if fired & own or not cache.tags_valid(entry.version, own, values):
+        return None, upcoming, fired, []  # e.g. a publication it shows came due just now
+    stale = [
+        index
+        for index, part in enumerate(entry.parts)
+        if fired & part.tags or not cache.tags_valid(part.version, part.tags, values)
+    ]
+    epoch = values.get(cache.EPOCH_KEY)
+    if local and not stale and not fired and epoch is not None:
+        cache.checked_pages.put(key, (epoch, entry))
+    return entry, upcoming, fired, stale
 
 
-def serve(request: HttpRequest, entry: tuple) -> HttpResponseBase:
-    _version, tags, status, headers, content = entry
+def serve(request: HttpRequest, entry: assembly.PageEntry, status="HIT") -> HttpResponseBase:
     upcoming = getattr(request, "cache_schedule", (None,))[0]
-    headers = capped_headers(headers, tags, upcoming)
-    response = HttpResponse(content, status=status)
+    headers = capped_headers(entry.headers, entry.tags, upcoming)
+    response = HttpResponse(entry.content, status=entry.status)
     for name, value in headers:
         response.headers[name] = value
-    response.headers[cache.STATUS_HEADER] = "HIT"
+    if "Content-Length" in response.headers:
+        response.headers["Content-Length"] = str(len(entry.content))
+    response.headers[cache.STATUS_HEADER] = status
     return conditional(request, response)
 
 

@@ -84,6 +84,22 @@ def recording() -> Iterator[Recorder]:
             parent.tags |= recorder.tags
 
 
+@contextmanager
+def isolated() -> Iterator[Recorder]:
+    """Record a self-contained part of a page (caching/assembly.py): it starts from nothing
+    and passes nothing up, since the page stores it separately under its own tags."""
+    recorder = Recorder(None)
+    token = _current.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _current.reset(token)
+
+
+def current() -> Recorder | None:
+    return _current.get()
+
+
 def record(tags: Iterable[str]) -> None:
     """Add tags to the render being recorded, if any (e.g. a stored fragment's tags)."""
     recorder = _current.get()
@@ -247,7 +263,12 @@ def query_tags(query, tags: set[str]) -> None:
             query_tags(col, tags)  # a subquery
             return
         model = _concrete(col.target.model)
-        models.add(model)
+        if col.alias in query.alias_map:
+            models.add(model)
+        # else: a correlated subquery's reference to the outer query's row (``OuterRef``):
+        # which rows the outer query holds is the outer query's tag, not this one's; only
+        # the referenced column counts (an article page asking whether *its* article has
+        # corrections must not depend on every article).
         if is_content_model(model):
             fields.add(field_tag(model, col.target.name))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django import template
 from django.conf import settings
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -28,27 +28,43 @@ def section_nav(context):
     """The site navigation: home, every section in order, Our Books, then the pages placed
     in the navigation (pages/).
 
-    Rendered once per content generation for each page it can mark as current (a section,
-    the home page, the books page, a page placed in it) and once for all other pages.
+    A part of assembled pages (caching/assembly.py), rendered for each page it can mark as
+    current (a section, the home page, the books page, a page placed in it) and once for all
+    other pages: which those are is decided from the address (and the placed pages), so the
+    page itself reads no sections.
     """
     request = context.get("request")
     path = request.path if request else ""
-    sections = fragments.get_or_build(request, "nav-sections", (), _nav_sections)
-    # Read before the "nav" fragment renders: a fragment starts with the tags its page has
-    # read so far (caching/tags.py), so it is invalidated when a placed page changes.
-    nav_pages = placed_pages_for(request, "navigation")
-    links = {url for _name, url in sections} | {url for _title, url in nav_pages}
-    current = path if path in links | _fixed_nav_urls() else ""
-    html = fragments.get_or_build(
-        request,
-        "nav",
-        (current,),
-        lambda: render_to_string(
-            "includes/_section_nav.html",
-            {"sections": sections, "current_path": current, "nav_pages": nav_pages},
-        ),
+    return mark_safe(fragments.part(request, "nav", (_nav_candidate(path),)))
+
+
+_NAV_ROUTES = frozenset({"articles:section", "articles:home", "books:list", "pages:detail"})
+
+
+def _nav_candidate(path: str) -> str:
+    """``path`` if it is the address of a page the navigation may mark, else ""."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return ""
+    if match.view_name == "pages:detail":
+        # Any unknown address resolves here too: only a page placed in the navigation may be
+        # marked, so the part has one variant per placed page, not one per address asked for.
+        placed = {url for _title, url in placed_pages_for(fragments.part_request(), "navigation")}
+        return path if path in placed else ""
+    return path if match.view_name in _NAV_ROUTES else ""
+
+
+@fragments.register_part("nav")
+def _nav(candidate: str) -> str:
+    sections = fragments.get_or_build(None, "nav-sections", (), _nav_sections)
+    nav_pages = placed_pages_for(fragments.part_request(), "navigation")
+    links = {url for _n, url in sections} | {url for _t, url in nav_pages} | _fixed_nav_urls()
+    current = candidate if candidate in links else ""
+    return render_to_string(
+        "includes/_section_nav.html",
+        {"sections": sections, "current_path": current, "nav_pages": nav_pages},
     )
-    return mark_safe(html)  # rendered (and escaped) by the template
 
 
 def _nav_sections() -> list[tuple[str, str]]:
@@ -98,22 +114,24 @@ def byline_groups(article: Article) -> list[BylineGroup]:
 def recent_articles(context, article: Article | None = None, heading_id: str = "recent-articles"):
     """The latest live articles other than ``article`` (RECENT_ARTICLES_COUNT of them).
 
-    One more than shown is rendered per content generation and shared by every article
-    page; each page leaves itself out.
+    One more than shown is rendered once for every page (a shared fragment); each page
+    leaves itself out. A part of assembled pages (caching/assembly.py): a publication
+    renders the cards again once, and each page's list from them, not the page.
     """
     request = context.get("request")
-    count = settings.RECENT_ARTICLES_COUNT
-    cards = fragments.get_or_build(
-        request, "recent-cards", (count,), lambda: _recent_cards(count + 1)
-    )
     exclude = article.pk if article is not None else None
+    args = (settings.RECENT_ARTICLES_COUNT, exclude, heading_id)
+    return mark_safe(fragments.part(request, "recent-articles", args))
+
+
+@fragments.register_part("recent-articles", derived=True)
+def _recent_articles(count: int, exclude: int | None, heading_id: str) -> str:
+    cards = fragments.get_or_build(None, "recent-cards", (count,), lambda: _recent_cards(count + 1))
     chosen = [html for pk, html in cards if pk != exclude][:count]
     if not chosen:
         return ""
-    return mark_safe(  # rendered (and escaped) by the templates
-        render_to_string(
-            "includes/_recent_articles.html", {"cards": chosen, "heading_id": heading_id}
-        )
+    return render_to_string(  # rendered (and escaped) by the template
+        "includes/_recent_articles.html", {"cards": chosen, "heading_id": heading_id}
     )
 
 

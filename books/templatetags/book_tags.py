@@ -16,17 +16,18 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def our_books(context, heading_level: int = 2, heading_id: str = "our-books"):
-    def render() -> str:
-        return render_to_string(
-            "includes/_our_books.html",
-            {
-                "books": list(Book.objects.on_shelf()),
-                "heading_level": heading_level,
-                "heading_id": heading_id,
-            },
-        )
+    """A part of assembled pages (caching/assembly.py): stored apart, under its own tags."""
+    html = fragments.part(context.get("request"), "our-books", (heading_level, heading_id))
+    return mark_safe(html)  # rendered (and escaped) by the template below
 
-    html = fragments.get_or_build(
-        context.get("request"), "our-books", (heading_level, heading_id), render
+
+@fragments.register_part("our-books")
+def _our_books(heading_level: int, heading_id: str) -> str:
+    return render_to_string(
+        "includes/_our_books.html",
+        {
+            "books": list(Book.objects.on_shelf()),
+            "heading_level": heading_level,
+            "heading_id": heading_id,
+        },
     )
-    return mark_safe(html)  # rendered (and escaped) by the template above

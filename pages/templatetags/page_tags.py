@@ -5,6 +5,8 @@ Both lists come from one query, kept as a fragment for the content generation
 """
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from caching import fragments
 
@@ -38,3 +40,22 @@ def placed_pages_for(request, placement: str) -> list[tuple[str, str]]:
 @register.simple_tag(takes_context=True)
 def placed_pages(context, placement: str) -> list[tuple[str, str]]:
     return placed_pages_for(context.get("request"), placement)
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context) -> str:
+    """The footer's links to placed pages: a part of assembled pages (caching/assembly.py)."""
+    request = context.get("request")
+    path = request.path if request else ""
+    # Marked as current only on a page placed there: one variant per placed page.
+    placed = {url for _title, url in placed_pages_for(request, "footer")}
+    current = path if path in placed else ""
+    return mark_safe(fragments.part(request, "footer-pages", (current,)))
+
+
+@fragments.register_part("footer-pages")
+def _footer_pages(current: str = "") -> str:
+    return render_to_string(
+        "includes/_footer_pages.html",
+        {"pages": placed_pages_for(fragments.part_request(), "footer"), "current_path": current},
+    )

@@ -107,3 +107,21 @@ def test_a_hit_in_front_is_kept_no_longer_than_a_scheduled_story_allows(
         "max-age=3",
         "stale-while-revalidate=0",
     } <= set(directives), headers["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_with_a_stale_part_goes_to_the_middleware(client, world, app):
+    """The front layer sends only pages whose parts are all valid; a page with a part to
+    render again is assembled by the middleware (caching/assembly.py), without its view.
+    In autocommit, as in production (Django's handler closes connections between requests)."""
+    from .test_invalidation import publish_draft
+
+    url = world.urls["other article"]
+    client.get(url)
+    assert call(app, url)[1][cache.STATUS_HEADER] == "HIT"
+    publish_draft(world)
+    status, headers, body = call(app, url)
+    assert status == "200 OK"
+    assert headers[cache.STATUS_HEADER] == "PARTIAL"
+    assert b"Night buses return" in body
+    assert call(app, url)[1][cache.STATUS_HEADER] == "HIT"

@@ -304,3 +304,98 @@ def test_no_schedule_means_no_query_per_hit(client, world, django_assert_num_que
     client.get(home)
     with django_assert_num_queries(0):
         assert client.get(home)[STATUS] == "HIT"
+
+
+# --- assembled pages (caching/assembly.py) --------------------------------------------------
+
+
+def _own_tags(url: str) -> frozenset[str]:
+    from caching import middleware
+
+    entry = cache.page_cache().get(middleware.page_key_for_path(url))
+    return entry.own_tags
+
+
+def test_a_publication_refreshes_recent_articles_not_the_other_articles(
+    client, world, django_assert_max_num_queries
+):
+    """Publishing a story renders Recent Articles again, once, and leaves the own part of
+    every other article page stored: no view, no article template, at most the one query
+    of the shared cards."""
+    third = ArticleFactory(headline="Ferry timetable changes", section=world.section)
+    urls = [world.urls["article"], world.urls["other article"], third.get_absolute_url()]
+    cache.content_changed()
+    for url in urls:
+        client.get(url)
+        assert client.get(url)[STATUS] == "HIT"
+    assert "articles:list" not in _own_tags(urls[0])  # Recent Articles' tag, not the page's
+    publish_draft(world)
+    for index, url in enumerate(urls):
+        with django_assert_max_num_queries(1 if index == 0 else 0):
+            response = client.get(url)
+        assert response[STATUS] == "PARTIAL", url
+        # Only the part was rendered: not the page's own template, nor its view.
+        rendered = {template.name for template in response.templates}
+        assert "articles/article_detail.html" not in rendered, url
+        assert "includes/_recent_articles.html" in rendered, url
+        assert "Night buses return" in response.content.decode(), url
+        assert response.content == fresh(client, url).content, url
+        # The edge still gets the whole page with every tag of its parts.
+        assert "articles:list" in response["xkey"].split(), url
+        assert client.get(url)[STATUS] == "HIT", url  # stored again, assembled
+
+
+def test_a_change_to_the_article_itself_renders_its_page(client, world):
+    url = world.urls["article"]
+    prime(client, {"article": url})
+    edit_article(world)
+    response = client.get(url)
+    assert response[STATUS] == "MISS"
+    assert response.content == fresh(client, url).content
+
+
+def test_a_part_refreshed_by_one_page_is_shared_by_the_next(
+    client, world, django_assert_num_queries
+):
+    """A stale part is rendered alone once; the next page that shows it takes the copy."""
+    retitle = "Streets of Glass and Iron"
+    urls = [world.urls["article"], world.urls["other article"]]
+    for url in urls:
+        client.get(url)
+    world.book.title = retitle
+    world.book.save()
+    first = client.get(urls[0])
+    assert first[STATUS] == "PARTIAL"
+    with django_assert_num_queries(0):
+        second = client.get(urls[1])
+    assert second[STATUS] == "PARTIAL"
+    assert "includes/_our_books.html" not in {t.name for t in second.templates}
+    assert retitle in second.content.decode()
+    assert second.content == fresh(client, urls[1]).content
+
+
+def test_a_part_that_cannot_be_rendered_alone_renders_the_page(client, world, monkeypatch):
+    """If rendering a stale part fails, the page is rendered whole, as a miss."""
+    from caching import fragments
+
+    url = world.urls["article"]
+    client.get(url)
+    publish_draft(world)
+
+    def unknown(name):
+        raise KeyError(name)  # e.g. a part this process cannot render by itself
+
+    monkeypatch.setattr(fragments, "part_builder", unknown)
+    response = client.get(url)
+    assert response[STATUS] == "MISS"
+    assert response.content == fresh(client, url).content
+
+
+def test_a_page_not_stored_still_gets_its_parts(client, world):
+    """A 404 rendered while parts are collected (it shows Recent Articles) is filled in
+    like a stored page, never sent with a placeholder."""
+    response = client.get("/articles/no-such-story/")
+    assert response.status_code == 404
+    assert b"<!--part:" not in response.content
+    assert world.article.headline in response.content.decode()
+    assert response.content == fresh(client, "/articles/no-such-story/").content
