@@ -26,7 +26,7 @@ from articles.models import Article
 from editorial import services
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
-from .varnish import INSTALL_HINT, Varnish, varnish_available
+from .varnish import INSTALL_HINT, REPO, Varnish, varnish_available, varnishd_params
 
 pytestmark = [
     pytest.mark.varnish,
@@ -257,3 +257,11 @@ def test_a_page_with_thousands_of_tags_is_served_and_purged_by_its_last_tag(tmp_
         edge.stop()
         backend.shutdown()
         backend.server_close()
+
+
+def test_the_deploy_guide_starts_varnishd_with_every_parameter_of_deploy_varnish_params():
+    guide = " ".join((REPO / "docs" / "deploy.md").read_text().split())
+    params = varnishd_params()
+    assert params, "deploy/varnish.params lists no parameter"
+    for value in params[1::2]:
+        assert f"-p {value}" in guide, f"docs/deploy.md does not pass -p {value} to varnishd"
