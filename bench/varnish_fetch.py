@@ -48,6 +48,13 @@ COUNTERS = (
 )
 
 
+def stop(processes: list[subprocess.Popen]) -> None:
+    while processes:
+        process = processes.pop()
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=30)
@@ -133,10 +140,10 @@ def main() -> None:
             stats = varnish.stats()
             for name in COUNTERS:
                 print(f"{name} {stats.get(name, 0)}")
+            # Before gunicorn stops: the fetches it cuts short then ("HTC eof") are no reader's.
+            stop(logs)
     finally:
-        for process in logs:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait()
+        stop(logs)
         varnish.stop()
     failed = subprocess.run(
         ["varnishlog", "-r", str(VAR / "fetches-failed.log")], capture_output=True, text=True
