@@ -7,6 +7,8 @@
 #   header or a preview/token parameter pass; responses marked private/no-store are not kept.
 # - Purges by tag: the app sends `PURGE` with an `xkey-purge: tag1 tag2 …` header after each
 #   change commits (caching/edge.py, VARNISH_PURGE_URLS); accepted only from `app_servers`.
+# - Run varnishd with deploy/varnish.params (`-p name=value` each): pages carry long tag
+#   headers, longer than Varnish's default limits allow (each would be a 503).
 vcl 4.1;
 
 import std;

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -24,7 +26,7 @@ from articles.models import Article
 from editorial import services
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
-from .varnish import INSTALL_HINT, Varnish, varnish_available
+from .varnish import INSTALL_HINT, REPO, Varnish, varnish_available, varnishd_params
 
 pytestmark = [
     pytest.mark.varnish,
@@ -202,3 +204,64 @@ def test_a_page_a_scheduled_story_changes_is_not_kept_past_its_time(edge, newsro
 def shared_max_age(response) -> int:
     directives = dict(re.findall(r"([a-z-]+)=(\d+)", response.getheader("Cache-Control")))
     return int(directives["s-maxage"])
+
+
+class ManyTagsBackend(ThreadingHTTPServer):
+    """A backend whose one page carries 2,000 tags (about 25 KB) in ``xkey`` and again in
+    ``Surrogate-Key``, as a busy author's page does: more than Varnish's default limits for
+    one header line (8 KB) and for the whole header block (32 KB)."""
+
+    daemon_threads = True
+    tags = [f"article:{n}" for n in range(100_000, 102_000)]
+
+    def __init__(self):
+        tags = " ".join(self.tags)
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                body = b"<p>many tags</p>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "public, max-age=60, s-maxage=600")
+                self.send_header("xkey", tags)
+                self.send_header("Surrogate-Key", tags)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+def test_a_page_with_thousands_of_tags_is_served_and_purged_by_its_last_tag(tmp_path):
+    """deploy/varnish.params: with Varnish's defaults this page was a 503 for every reader
+    ("BogoHeader Header too long: xkey", FetchError "http format error")."""
+    require_varnish()
+    backend = ManyTagsBackend()
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    edge = Varnish(tmp_path / "varnish", backend_port=backend.server_address[1]).start()
+    try:
+        first = edge.get("/authors/busy/")
+        assert first.status == 200, (first.status, first.text[:300])
+        assert first.getheader("X-Edge-Cache") == "MISS"
+        assert edge.get("/authors/busy/").getheader("X-Edge-Cache") == "HIT"
+        assert edge.stats()["MAIN.fetch_failed"] == 0
+        # xkey indexed the whole header, not a cut-off part: the last tag purges the page.
+        assert edge.purge([ManyTagsBackend.tags[-1]]).reason == "Purged 1"
+        assert edge.get("/authors/busy/").getheader("X-Edge-Cache") == "MISS"
+    finally:
+        edge.stop()
+        backend.shutdown()
+        backend.server_close()
+
+
+def test_the_deploy_guide_starts_varnishd_with_every_parameter_of_deploy_varnish_params():
+    guide = " ".join((REPO / "docs" / "deploy.md").read_text().split())
+    params = varnishd_params()
+    assert params, "deploy/varnish.params lists no parameter"
+    for value in params[1::2]:
+        assert f"-p {value}" in guide, f"docs/deploy.md does not pass -p {value} to varnishd"

@@ -3,7 +3,8 @@
 Used by tests/caching/test_varnish.py and bench/workday.py. Each instance has its own working
 directory (``-n``) and a free loopback port, so several can run at once (pytest-xdist); it
 runs in the foreground of its own process group and is stopped by it. Only the backend's
-address is changed in the shipped VCL: its ACL, its rules and its headers are what is tested.
+address is changed in the shipped VCL: its ACL, its rules and its headers are what is tested,
+under the run-time parameters of deploy/varnish.params.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 VCL = REPO / "deploy" / "varnish.vcl"
+PARAMS = REPO / "deploy" / "varnish.params"
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 INSTALL_HINT = "install it with `bash .ci/install-varnish` (Debian: varnish varnish-modules)"
 
@@ -36,6 +38,16 @@ def varnish_available() -> bool:
     return os.access(VARNISHD, os.X_OK) and bool(
         glob.glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so")
     )
+
+
+def varnishd_params() -> list[str]:
+    """deploy/varnish.params as ``varnishd`` arguments: ``["-p", "name=value", …]``."""
+    args: list[str] = []
+    for line in PARAMS.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            args += ["-p", line]
+    return args
 
 
 def vcl_for(backend_host: str, backend_port: int) -> str:
@@ -63,7 +75,9 @@ class Varnish:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, memory: str = "64m") -> Varnish:
+    def start(self, memory: str = "64m", params: bool = True) -> Varnish:
+        """``params=False`` runs varnishd with its defaults instead of deploy/varnish.params
+        (bench/varnish_fetch.py's "before")."""
         for _attempt in range(3):  # a free port can be taken before varnishd binds it
             self.port = free_port()
             self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
@@ -83,6 +97,7 @@ class Varnish:
                     str(self.vcl_path),
                     "-s",
                     f"malloc,{memory}",
+                    *(varnishd_params() if params else []),
                 ],
                 stdout=self.log,
                 stderr=subprocess.STDOUT,
