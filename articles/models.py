@@ -227,6 +227,11 @@ class Article(EditorialModel):
         credited = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
         return Q(created_by=user) | Q(models.Exists(credited))
 
+    def owner_ids(self) -> set[int]:
+        """Whoever created the article and every credited author with a login."""
+        credited = Byline.objects.filter(article=self, author__user__isnull=False)
+        return super().owner_ids() | set(credited.values_list("author__user_id", flat=True))
+
     def publication_problems(self) -> dict[str, list[str]]:
         """What stops the article from going to review or to readers, by form field.
 

@@ -8,9 +8,15 @@ if even that fails, a plain-text answer still goes out.
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, HttpResponseServerError
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +50,9 @@ def bad_request(request, exception):
         _standalone("400.html", "<!doctype html><title>Bad request</title><p>Bad request.</p>"),
         content_type="text/html; charset=utf-8",
     )
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the page links."""
+    return HttpResponsePermanentRedirect(static("img/favicon.png"))
