@@ -89,7 +89,9 @@ def _queue_emails(ids: list[int]) -> None:
 
 
 def notify_submitted(*, obj: Model, by, note: str = "") -> list[Notification]:
-    return notify(obj=obj, kind=Kind.SUBMITTED, by=by, recipients=reviewer_ids(type(obj)), note=note)
+    return notify(
+        obj=obj, kind=Kind.SUBMITTED, by=by, recipients=reviewer_ids(type(obj)), note=note
+    )
 
 
 def notify_returned(*, obj: Model, by, note: str) -> list[Notification]:

@@ -25,4 +25,3 @@ def unread_notifications(user, limit=5):
 def desk_time(item, field_name):
     """The time a desk list shows for ``item`` (an annotation or a field)."""
     return getattr(item, field_name, None)
-

@@ -155,7 +155,11 @@ def test_no_email_without_a_mail_server(draft, contributor, editor, settings, ma
 
 
 def test_email_goes_out_after_the_commit_through_smtp(
-    draft, contributor, editor, smtp_server, django_capture_on_commit_callbacks  # noqa: F811
+    draft,
+    contributor,
+    editor,
+    smtp_server,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     editor.email = "erin@newsroom.test"
     editor.save()
@@ -178,7 +182,11 @@ def test_email_goes_out_after_the_commit_through_smtp(
 
 
 def test_a_mail_server_that_is_down_loses_nothing(
-    draft, contributor, editor, smtp_down, django_capture_on_commit_callbacks  # noqa: F811
+    draft,
+    contributor,
+    editor,
+    smtp_down,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     editor.email = "erin@newsroom.test"
     editor.save()
