@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import desk, services
 from authors.models import Author
+from editorial import desk, services
 from tests.articles.workflow_helpers import staff_in
 from tests.factories import ArticleFactory, AuthorFactory, PageFactory
 

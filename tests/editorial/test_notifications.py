@@ -10,7 +10,6 @@ from editorial import services
 from editorial.models import Notification
 from tests.articles.workflow_helpers import article_by, staff_in
 from tests.factories import PageFactory
-from tests.pages.conftest import smtp_down, smtp_server  # noqa: F401 — real SMTP on loopback
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +158,7 @@ def test_email_goes_out_after_the_commit_through_smtp(
     contributor,
     editor,
     smtp_server,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     editor.email = "erin@newsroom.test"
     editor.save()
@@ -186,7 +185,7 @@ def test_a_mail_server_that_is_down_loses_nothing(
     contributor,
     editor,
     smtp_down,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     editor.email = "erin@newsroom.test"
     editor.save()
