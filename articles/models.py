@@ -1,3 +1,5 @@
+import re
+
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -293,6 +295,21 @@ class Article(EditorialModel):
     @property
     def is_republished(self) -> bool:
         return bool(self.source_name)
+
+    @property
+    def permission_phrase(self) -> str:
+        """The permission note as the end of "…originally published at X and is ___."
+
+        Editors type it as a phrase of its own ("Republished under CC BY-ND 4.0."), so a
+        capitalised first word is lowered (acronyms such as "CC" stay), and a leading "is"
+        and a closing full stop are dropped: the sentence has its own.
+        """
+        phrase = re.sub(r"^(?:and\s+)?is\s+", "", self.permission_note.strip(), flags=re.I)
+        phrase = phrase.rstrip(" .")
+        first, _, rest = phrase.partition(" ")
+        if first[:1].isupper() and first[1:].islower():
+            phrase = f"{first.lower()} {rest}".strip()
+        return phrase
 
     @property
     def summary(self) -> str:

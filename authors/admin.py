@@ -3,6 +3,7 @@ from reversion.admin import VersionAdmin
 
 from newsroom.admin_mixins import HttpsURLFieldsMixin
 
+from .forms import AuthorAdminForm
 from .models import Author
 
 
@@ -10,6 +11,7 @@ from .models import Author
 class AuthorAdmin(HttpsURLFieldsMixin, VersionAdmin):
     """Every save is a revision editors can compare and restore (django-reversion)."""
 
+    form = AuthorAdminForm
     list_display = ["name", "job_title", "is_staff", "staff_role", "user", "modified_at"]
     list_filter = ["is_staff", ("user", admin.EmptyFieldListFilter)]
     search_fields = ["name", "job_title", "short_bio"]
