@@ -72,6 +72,7 @@ urlpatterns += [path("", include("pages.urls"))]
 
 # Error pages in the site's design (newsroom/views.py).
 handler400 = "newsroom.views.bad_request"
+handler403 = "newsroom.views.permission_denied"
 handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"
 

@@ -72,10 +72,48 @@ class RevisionPagesMixin:
     def _object_for(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
+            if self._exists_elsewhere(object_id):
+                raise PermissionDenied(self._belongs_to_someone_else())
             raise Http404(f"No such {self.model._meta.verbose_name}.")
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
         return obj
+
+    # --- an item the user may not see, and a refused save's breadcrumb ---------------------
+
+    def _exists_elsewhere(self, object_id) -> bool:
+        """The item exists but is outside this user's admin queryset (someone else's)."""
+        try:
+            return self.model._default_manager.filter(pk=unquote(str(object_id))).exists()
+        except (ValueError, ValidationError):
+            return False
+
+    def _belongs_to_someone_else(self) -> str:
+        opts = self.model._meta
+        return (
+            f"This {opts.verbose_name} belongs to someone else. Contributors open only their "
+            f"own {opts.verbose_name_plural}; ask an editor if you need to see or change it."
+        )
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Django says "Article with ID 3 doesn't exist" also for someone else's article."""
+        if self._exists_elsewhere(object_id):
+            self.message_user(request, self._belongs_to_someone_else(), messages.WARNING)
+            return HttpResponseRedirect(self._url("changelist"))
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """After a refused save, the title and breadcrumb name the item as it is stored.
+
+        Validating the form writes the typed values onto ``obj``; the unsaved headline
+        must stay in the form, not in the breadcrumb as if it had been saved.
+        """
+        if change and obj is not None and obj.pk is not None and request.method == "POST":
+            stored = self.model._default_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                context["original"] = stored
+                context["subtitle"] = str(stored)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _page(self, request, obj, template, title, **extra):
         context = {
