@@ -128,11 +128,13 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
                     },
                 )
             )
+        # Folded away for our own pieces; open when filled in, so nobody misses it (issue 18).
+        republished = obj is not None and (obj.source_name or obj.source_url)
         fieldsets += [
             (
                 "Republication",
                 {
-                    "classes": ["collapse"],
+                    "classes": [] if republished else ["collapse"],
                     "fields": ["source_name", "source_url", "permission_note"],
                 },
             ),
