@@ -376,8 +376,9 @@ renditions.attach(Article, "featured_image", renditions.LEAD, renditions.CARD, o
 class Correction(models.Model):
     """A dated correction or update note appended to a published article.
 
-    Notes are only ever added (by ``article_add_correction``), never edited: readers must be
-    able to trust that what we said we got wrong stays said.
+    Notes are added by ``article_add_correction``; editors may fix one's wording or remove
+    it (``article_change_correction``, ``article_remove_correction``), and every such act
+    keeps the earlier text: as a version of the correction and in the article's audit trail.
     """
 
     class Kind(models.TextChoices):
@@ -415,6 +416,8 @@ class Correction(models.Model):
 # serialised with the article.
 reversion.register(Section)
 reversion.register(Byline)
+# A correction's own history: each edit is a version of it (articles/services.py).
+reversion.register(Correction)
 reversion.register(TaggedItem)
 reversion.register(Article, follow=["bylines"], exclude=["search_vector"])
 

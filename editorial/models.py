@@ -234,6 +234,8 @@ class StatusChange(models.Model):
         UNSCHEDULED = "unscheduled", "Schedule cancelled"
         CORRECTED = "corrected", "Correction added"
         UPDATED = "updated", "Update note added"
+        CORRECTION_CHANGED = "correction_edited", "Correction or update edited"
+        CORRECTION_REMOVED = "correction_removed", "Correction or update removed"
         SLUG_CHANGED = "slug_changed", "Address changed"
         RESTORED = "restored", "Revision restored"
         PREVIEW_SHARED = "preview_shared", "Preview link shared"
