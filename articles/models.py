@@ -173,6 +173,7 @@ class Article(EditorialModel):
     revision_compare_order = [*revision_fields[:3], "bylines", "tags", *revision_fields[3:]]
     revision_related_labels = {"bylines": "Bylines", "tags": "Tags"}
     revision_block_fields = {"body", "bylines", "excerpt"}
+    revision_html_fields = {"body"}
     preview_renderer = "articles.preview.render_article_preview"
 
     class Meta(EditorialModel.Meta):

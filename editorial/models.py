@@ -109,6 +109,9 @@ class EditorialModel(models.Model):
     revision_related_labels: ClassVar[dict[str, str]] = {}
     #: Compared values shown as blocks (line by line) rather than inline.
     revision_block_fields: ClassVar[set[str]] = set()
+    #: Rich-text fields compared as rendered text (``<ins>``/``<del>`` in the text, not the
+    #: HTML source): revision comparisons, the restore page and the conflict screen.
+    revision_html_fields: ClassVar[set[str]] = set()
     #: Dotted path of ``f(request, obj, *, link=None) -> HttpResponse`` rendering a preview.
     preview_renderer: ClassVar[str] = ""
 

@@ -148,6 +148,7 @@ class Page(EditorialModel):
         "has_tip_form",
     ]
     revision_block_fields = {"body"}
+    revision_html_fields = {"body"}
     preview_renderer = "pages.views.render_page_preview"
 
     class Meta(EditorialModel.Meta):
