@@ -4,13 +4,15 @@ revisions (list, compare, restore), under ``<item>/preview/`` and ``<item>/revis
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .. import revisions, services
 from ..previews import render_preview
@@ -113,7 +115,41 @@ class RevisionPagesMixin:
             if stored is not None:
                 context["original"] = stored
                 context["subtitle"] = str(stored)
+        if obj is not None and obj.pk is not None and not self.has_change_permission(request, obj):
+            self._show_rich_text_rendered(context.get("adminform"))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _show_rich_text_rendered(self, adminform) -> None:
+        """On a read-only page, rich text reads as it will be published, not as HTML source.
+
+        Django shows a read-only text field escaped; the model's ``revision_html_fields``
+        are swapped for ``rendered_body`` (sanitised, in the site's reading typography).
+        """
+        if adminform is None:
+            return
+        swap = {
+            name: f"rendered_{name}"
+            for name in getattr(self.model, "revision_html_fields", ())
+            if hasattr(self, f"rendered_{name}")
+        }
+        if not swap:
+            return
+        fieldsets = []
+        for title, options in adminform.fieldsets:
+            fields = [
+                swap.get(f, f) if isinstance(f, str) else f for f in options.get("fields", [])
+            ]
+            fieldsets.append((title, {**options, "fields": fields}))
+        adminform.fieldsets = fieldsets
+        adminform.readonly_fields = [*adminform.readonly_fields, *swap.values()]
+
+    @admin.display(description="Body")
+    def rendered_body(self, obj):
+        from newsroom.sanitize import sanitize_html
+
+        return format_html(
+            '<div class="diff-rendered">{}</div>', mark_safe(sanitize_html(obj.body or ""))
+        )
 
     def _page(self, request, obj, template, title, **extra):
         context = {

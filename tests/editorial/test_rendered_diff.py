@@ -74,3 +74,16 @@ def test_the_body_editor_gets_the_site_typography_and_spellcheck(client, editor)
         'setAttribute("spellcheck", "true")'
         in Path(finders.find("js/admin-richtext.js")).read_text()
     )
+
+
+def test_a_read_only_article_shows_its_body_rendered(client, contributor):
+    from tests.articles.workflow_helpers import article_by
+
+    article = article_by(contributor, body="<h2>Plan</h2><p>The <em>new</em> plan.</p>")
+    services.content_submit_for_review(obj=article, by=contributor)  # read-only for them now
+    client.force_login(contributor)
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<div class="diff-rendered"><h2>Plan</h2><p>The <em>new</em> plan.</p></div>' in html
+    assert "&lt;h2&gt;" not in html
