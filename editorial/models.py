@@ -365,8 +365,8 @@ class Notification(models.Model):
     """Something a person on the desk should know: their item was returned or published,
     or (for editors) an item was submitted for review.
 
-    Written by the workflow services inside the transition's transaction, so a refused or
-    rolled-back transition leaves none; the email copy goes out after the commit
+    Written by the workflow services once the transition has committed, so a refused or
+    rolled-back transition leaves none; the email copy is queued then too
     (``editorial/notifications.py``). The item's name is kept as it was, so the list still
     reads well after the item is renamed or deleted.
     """

@@ -2,8 +2,8 @@
 
 A contributor hears when their item is returned or published (or scheduled); the editors
 (whoever may return items of that kind) hear when one is submitted. Nobody is told about
-their own act. The rows are written inside the transition's transaction — a refused or
-rolled-back transition leaves none — and the email copies are queued after the commit
+their own act. The rows are written once the transition has committed — a refused or
+rolled-back transition tells nobody — and their email copies are queued then too
 (``django-tasks``), only when a mail server is configured (``EMAIL_URL``). A mail server
 that is down loses nothing: the notification is in the admin either way, and
 ``emailed_at`` / ``email_error`` say what happened to the copy.
@@ -12,7 +12,7 @@ that is down loses nothing: the notification is in the admin either way, and
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -51,33 +51,49 @@ def reviewer_ids(model: type[Model]) -> set[int]:
     return set(users.values_list("pk", flat=True).distinct())
 
 
-def notify(
-    *, obj: Model, kind: str, by, recipients: Iterable[int], note: str = ""
-) -> list[Notification]:
-    """Write one notification per recipient (never the actor) and queue the email copies."""
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction commits (at once outside one).
+
+    A seam for the test suite, whose tests run inside a transaction that never commits
+    (as ``images.tasks.after_commit``).
+    """
+    transaction.on_commit(callback, robust=True)
+
+
+def notify(*, obj: Model, kind: str, by, recipients: Iterable[int], note: str = "") -> None:
+    """After the transition commits, write one notification per recipient (never the actor)
+    and queue their email copies.
+
+    After the commit, so a transition that is refused or rolled back tells nobody, and a
+    failure here (logged) never undoes the transition itself.
+    """
     actor_id = by.pk if by is not None and by.is_authenticated else None
     user_ids = sorted({pk for pk in recipients if pk and pk != actor_id})
     if not user_ids:
-        return []
+        return
     content_type = ContentType.objects.get_for_model(obj)
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=pk,
-                kind=kind,
-                content_type=content_type,
-                object_id=obj.pk,
-                title=str(obj)[:300],
-                note=note,
-                actor_id=actor_id,
-            )
-            for pk in user_ids
-        ]
-    )
-    if email_configured():
-        ids = [row.pk for row in rows]  # bulk_create returns keys on SQLite and PostgreSQL
-        transaction.on_commit(lambda: _queue_emails(ids), robust=True)
-    return rows
+    object_id, title = obj.pk, str(obj)[:300]
+
+    def create() -> None:
+        rows = Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=pk,
+                    kind=kind,
+                    content_type=content_type,
+                    object_id=object_id,
+                    title=title,
+                    note=note,
+                    actor_id=actor_id,
+                )
+                for pk in user_ids
+            ]
+        )
+        if email_configured():
+            # bulk_create returns the keys on SQLite and PostgreSQL.
+            _queue_emails([row.pk for row in rows])
+
+    after_commit(create)
 
 
 def _queue_emails(ids: list[int]) -> None:
@@ -88,19 +104,17 @@ def _queue_emails(ids: list[int]) -> None:
             logger.exception("Could not queue the email for notification %s", pk)
 
 
-def notify_submitted(*, obj: Model, by, note: str = "") -> list[Notification]:
-    return notify(
-        obj=obj, kind=Kind.SUBMITTED, by=by, recipients=reviewer_ids(type(obj)), note=note
-    )
+def notify_submitted(*, obj: Model, by, note: str = "") -> None:
+    notify(obj=obj, kind=Kind.SUBMITTED, by=by, recipients=reviewer_ids(type(obj)), note=note)
 
 
-def notify_returned(*, obj: Model, by, note: str) -> list[Notification]:
-    return notify(obj=obj, kind=Kind.RETURNED, by=by, recipients=obj.owner_ids(), note=note)
+def notify_returned(*, obj: Model, by, note: str) -> None:
+    notify(obj=obj, kind=Kind.RETURNED, by=by, recipients=obj.owner_ids(), note=note)
 
 
-def notify_published(*, obj: Model, by, scheduled: bool, note: str = "") -> list[Notification]:
+def notify_published(*, obj: Model, by, scheduled: bool, note: str = "") -> None:
     kind = Kind.SCHEDULED if scheduled else Kind.PUBLISHED
-    return notify(obj=obj, kind=kind, by=by, recipients=obj.owner_ids(), note=note)
+    notify(obj=obj, kind=kind, by=by, recipients=obj.owner_ids(), note=note)
 
 
 def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -62,6 +62,30 @@ def test_a_refused_transition_leaves_no_notification(draft, contributor):
     assert not Notification.objects.exists()
 
 
+def test_notifications_wait_for_the_commit_and_a_rollback_leaves_none(
+    draft, contributor, editor, real_after_commit, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.content_submit_for_review(obj=draft, by=contributor)
+        assert not Notification.objects.exists()  # not before the commit
+        raise RuntimeError("the request failed after the transition")
+    assert not Notification.objects.exists()
+
+    draft.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.content_submit_for_review(obj=draft, by=contributor)
+    assert not Notification.objects.exists()
+    for callback in callbacks:
+        callback()
+    assert kinds_for(editor) == [Kind.SUBMITTED]
+
+
 def test_pages_notify_too(editor):
     writer = staff_in("Editor", "wren")
     page = PageFactory(title="About us", slug="about", status="draft", published_at=None)
@@ -158,6 +182,7 @@ def test_email_goes_out_after_the_commit_through_smtp(
     contributor,
     editor,
     smtp_server,
+    real_after_commit,
     django_capture_on_commit_callbacks,
 ):
     editor.email = "erin@newsroom.test"
@@ -165,6 +190,7 @@ def test_email_goes_out_after_the_commit_through_smtp(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.content_submit_for_review(obj=draft, by=contributor, note="Ready.")
     assert smtp_server.messages == []  # nothing before the commit
+    assert not Notification.objects.exists()
     for callback in callbacks:
         callback()
     assert len(smtp_server.messages) == 1
