@@ -58,13 +58,103 @@ class BylineInline(admin.TabularInline):
 
 
 class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Shown on the article; editors open one ("Change") to edit or remove it."""
+
     model = Correction
     fields = ["created_at", "kind", "text", "created_by"]
     readonly_fields = fields
     verbose_name_plural = "Corrections and updates shown to readers"
+    show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Editing and removing a correction, through the services, with its own history.
+
+    Whoever may add corrections (``articles.add_correction``: editors) may fix their wording
+    or remove one; contributors may not. Every edit keeps the earlier text as a version of
+    the correction and in the article's audit trail; a removal keeps it in the trail.
+    """
+
+    fields = ["article", "kind", "text", "created_at", "created_by", "history"]
+    readonly_fields = ["article", "created_at", "created_by", "history"]
+    list_display = ["__str__", "kind", "created_at", "created_by"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["text", "article__headline"]
+
+    def get_queryset(self, request):
+        visible = permissions.visible(request.user, Article.objects.all())
+        return super().get_queryset(request).filter(article__in=visible)
+
+    def has_module_permission(self, request):
+        return services.can_correct(request.user)
+
+    def has_add_permission(self, request):
+        return False  # added from the article's form, where it belongs
+
+    def has_change_permission(self, request, obj=None):
+        return services.can_correct(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return services.can_correct(request.user)
+
+    def get_actions(self, request):
+        return {}  # one at a time, each with its own confirmation page
+
+    @admin.display(description="History")
+    def history(self, obj):
+        from django.utils.html import format_html, format_html_join
+        from reversion.models import Version
+
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        rows = [
+            (
+                v.revision.date_created.strftime("%Y-%m-%d %H:%M"),
+                v.revision.user or "someone",
+                v.field_dict.get("text", ""),
+            )
+            for v in versions
+        ]
+        if not rows:
+            return "No earlier versions."
+        return format_html(
+            '<ol class="correction-history">{}</ol>',
+            format_html_join("", "<li><b>{}</b>, {}: {}</li>", rows),
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.article_change_correction(
+            correction=obj, by=request.user, text=obj.text, kind=obj.kind
+        )
+
+    def delete_model(self, request, obj):
+        services.article_remove_correction(correction=obj, by=request.user)
+
+    def response_change(self, request, obj):
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        self.message_user(request, "The correction was changed; its earlier text is kept.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.article_id]))
+
+    def response_delete(self, request, obj_display, obj_id):
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        article_id = getattr(request, "_correction_article_id", None)
+        self.message_user(request, "The correction was removed; the audit trail keeps its text.")
+        if article_id:
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article_id]))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            request._correction_article_id = obj.article_id
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Article)
@@ -130,11 +220,13 @@ class ArticleAdmin(LibraryImageAdminMixin, EditorialAdminMixin, admin.ModelAdmin
                     },
                 )
             )
+        # Folded away for our own pieces; open when filled in, so nobody misses it (issue 18).
+        republished = obj is not None and (obj.source_name or obj.source_url)
         fieldsets += [
             (
                 "Republication",
                 {
-                    "classes": ["collapse"],
+                    "classes": [] if republished else ["collapse"],
                     "fields": ["source_name", "source_url", "permission_note"],
                 },
             ),

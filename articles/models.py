@@ -1,3 +1,5 @@
+import re
+
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -185,6 +187,7 @@ class Article(EditorialModel):
     revision_compare_order = [*revision_fields[:3], "bylines", "tags", *revision_fields[3:]]
     revision_related_labels = {"bylines": "Bylines", "tags": "Tags"}
     revision_block_fields = {"body", "bylines", "excerpt"}
+    revision_html_fields = {"body"}
     preview_renderer = "articles.preview.render_article_preview"
     checklist_items = [
         ("Headline", ["headline"]),
@@ -240,6 +243,11 @@ class Article(EditorialModel):
         """Articles the user created or is credited on (through their author profile)."""
         credited = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
         return Q(created_by=user) | Q(models.Exists(credited))
+
+    def owner_ids(self) -> set[int]:
+        """Whoever created the article and every credited author with a login."""
+        credited = Byline.objects.filter(article=self, author__user__isnull=False)
+        return super().owner_ids() | set(credited.values_list("author__user_id", flat=True))
 
     def publication_problems(self) -> dict[str, list[str]]:
         """What stops the article from going to review or to readers, by form field.
@@ -316,6 +324,21 @@ class Article(EditorialModel):
         return bool(self.source_name)
 
     @property
+    def permission_phrase(self) -> str:
+        """The permission note as the end of "…originally published at X and is ___."
+
+        Editors type it as a phrase of its own ("Republished under CC BY-ND 4.0."), so a
+        capitalised first word is lowered (acronyms such as "CC" stay), and a leading "is"
+        and a closing full stop are dropped: the sentence has its own.
+        """
+        phrase = re.sub(r"^(?:and\s+)?is\s+", "", self.permission_note.strip(), flags=re.I)
+        phrase = phrase.rstrip(" .")
+        first, _, rest = phrase.partition(" ")
+        if first[:1].isupper() and first[1:].islower():
+            phrase = f"{first.lower()} {rest}".strip()
+        return phrase
+
+    @property
     def summary(self) -> str:
         """The given excerpt, or the opening words of the body."""
         if self.excerpt:
@@ -388,8 +411,9 @@ library.link(
 class Correction(models.Model):
     """A dated correction or update note appended to a published article.
 
-    Notes are only ever added (by ``article_add_correction``), never edited: readers must be
-    able to trust that what we said we got wrong stays said.
+    Notes are added by ``article_add_correction``; editors may fix one's wording or remove
+    it (``article_change_correction``, ``article_remove_correction``), and every such act
+    keeps the earlier text: as a version of the correction and in the article's audit trail.
     """
 
     class Kind(models.TextChoices):
@@ -427,6 +451,8 @@ class Correction(models.Model):
 # serialised with the article.
 reversion.register(Section)
 reversion.register(Byline)
+# A correction's own history: each edit is a version of it (articles/services.py).
+reversion.register(Correction)
 reversion.register(TaggedItem)
 reversion.register(Article, follow=["bylines"], exclude=["search_vector"])
 

@@ -1,26 +1,18 @@
-from django import forms
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
-from images.forms import LibraryImageAdminMixin, LibraryImageFormMixin
+from images.forms import LibraryImageAdminMixin
 from newsroom.admin_mixins import HttpsURLFieldsMixin
 
+from .forms import AuthorAdminForm
 from .models import Author
-
-
-class AuthorAdminForm(LibraryImageFormMixin, forms.ModelForm):
-    """The author form: its photo chosen from the image library or uploaded into it."""
-
-    class Meta:
-        model = Author
-        fields = ["image", "photo"]
 
 
 @admin.register(Author)
 class AuthorAdmin(LibraryImageAdminMixin, HttpsURLFieldsMixin, VersionAdmin):
-    form = AuthorAdminForm
     """Every save is a revision editors can compare and restore (django-reversion)."""
 
+    form = AuthorAdminForm
     list_display = ["name", "job_title", "is_staff", "staff_role", "user", "modified_at"]
     list_filter = ["is_staff", ("user", admin.EmptyFieldListFilter)]
     search_fields = ["name", "job_title", "short_bio"]

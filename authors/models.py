@@ -11,6 +11,8 @@ from images.storage import originals_storage
 from images.validators import validate_image_file
 from newsroom.slugs import unique_slug
 
+from . import social
+
 x_handle_validator = RegexValidator(
     r"^@?[A-Za-z0-9_]{1,15}$", "An X handle is 1–15 letters, digits or underscores, like @name."
 )
@@ -134,9 +136,9 @@ class Author(models.Model):
         return author_share_meta(self)
 
     def clean(self):
-        self.x_handle = self.x_handle.strip().lstrip("@")
-        self.bluesky_handle = self.bluesky_handle.strip().lstrip("@").lower()
-        self.mastodon_handle = self.mastodon_handle.strip().lstrip("@")
+        self.x_handle = social.x_handle_from(self.x_handle)
+        self.bluesky_handle = social.bluesky_handle_from(self.bluesky_handle)
+        self.mastodon_handle = social.mastodon_handle_from(self.mastodon_handle)
         if self.facebook_url and not re.match(
             r"^https://([a-z0-9-]+\.)?facebook\.com/", self.facebook_url, re.IGNORECASE
         ):

@@ -79,6 +79,11 @@ def body_field(**kwargs) -> ProseEditorFormField:
 class EditorialAdminForm(forms.ModelForm):
     """Workflow and concurrency fields; the admin removes those the user's role lacks."""
 
+    class Media:
+        # The body editor in the site's reading typography, spelling checked (issue 18).
+        css = {"all": ["css/admin-richtext.css"]}
+        js = ["js/admin-richtext.js"]
+
     #: Form fields that are not content: which of them a user gets depends on the role,
     #: and changing them is not an edit. Subclasses add their own (corrections…).
     workflow_fields = ["workflow_note", "publish_at", "revoke_links"]

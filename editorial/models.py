@@ -116,6 +116,9 @@ class EditorialModel(models.Model):
     revision_related_labels: ClassVar[dict[str, str]] = {}
     #: Compared values shown as blocks (line by line) rather than inline.
     revision_block_fields: ClassVar[set[str]] = set()
+    #: Rich-text fields compared as rendered text (``<ins>``/``<del>`` in the text, not the
+    #: HTML source): revision comparisons, the restore page and the conflict screen.
+    revision_html_fields: ClassVar[set[str]] = set()
     #: Dotted path of ``f(request, obj, *, link=None, unsaved=None) -> HttpResponse``
     #: rendering a preview (``unsaved``: the form's values, not saved, to show instead).
     preview_renderer: ClassVar[str] = ""
@@ -176,6 +179,10 @@ class EditorialModel(models.Model):
     def owner_filter(cls, user) -> Q:
         """Rows that belong to ``user`` for the contributor rule (their own drafts only)."""
         return Q(created_by=user)
+
+    def owner_ids(self) -> set[int]:
+        """The logins this item belongs to: who hears when it is returned or published."""
+        return {self.created_by_id} if self.created_by_id else set()
 
     def publication_problems(self) -> dict[str, list[str]]:
         """What stops this item from going to review or to readers, keyed by form field."""
@@ -289,6 +296,8 @@ class StatusChange(models.Model):
         UNSCHEDULED = "unscheduled", "Schedule cancelled"
         CORRECTED = "corrected", "Correction added"
         UPDATED = "updated", "Update note added"
+        CORRECTION_CHANGED = "correction_edited", "Correction or update edited"
+        CORRECTION_REMOVED = "correction_removed", "Correction or update removed"
         SLUG_CHANGED = "slug_changed", "Address changed"
         RESTORED = "restored", "Revision restored"
         PREVIEW_SHARED = "preview_shared", "Preview link shared"
@@ -501,3 +510,85 @@ class EditingPresence(models.Model):
     def get_absolute_url(self):
         opts = self.content_type.model_class()._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a person on the desk should know: their item was returned or published,
+    or (for editors) an item was submitted for review.
+
+    Written by the workflow services once the transition has committed, so a refused or
+    rolled-back transition leaves none; the email copy is queued then too
+    (``editorial/notifications.py``). The item's name is kept as it was, so the list still
+    reads well after the item is renamed or deleted.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Returned to you"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    title = models.CharField("item", max_length=300)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="by",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("admin:editorial_notification_open", args=[self.pk])
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def item_admin_url(self) -> str:
+        """The item's page in the admin, where the person acts on the notification."""
+        model = self.content_type.model_class()
+        opts = model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
+
+    def sentence(self) -> str:
+        """What happened, as one sentence (the list and the email's subject)."""
+        who = self.actor.get_full_name() or self.actor.get_username() if self.actor else "Someone"
+        noun = self.content_type.name
+        return {
+            self.Kind.SUBMITTED: f"{who} submitted the {noun} “{self.title}” for review.",
+            self.Kind.RETURNED: f"{who} returned your {noun} “{self.title}” to you.",
+            self.Kind.PUBLISHED: f"{who} published your {noun} “{self.title}”.",
+            self.Kind.SCHEDULED: f"{who} scheduled your {noun} “{self.title}”.",
+        }[self.kind]

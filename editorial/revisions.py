@@ -228,6 +228,64 @@ def _added(line: str) -> SafeString:
     return format_html('<div class="diff-line diff-added"><ins>{}</ins></div>', line)
 
 
+TOKEN = re.compile(r"<[^>]*>|[^<\s]+|\s+")
+MEDIA_TAG = re.compile(r"^<(img|hr)\b", re.IGNORECASE)
+
+
+def _marked(tokens: list[str], mark: str, *, keep_tags: bool) -> list[str]:
+    """Wrap runs of text in ``<ins>``/``<del>``; tags are kept (inserted) or dropped
+    (deleted), so the result has exactly the newer version's structure."""
+    out, run = [], []
+
+    def flush():
+        if "".join(run).strip():
+            out.append(f"<{mark}>{''.join(run)}</{mark}>")
+        elif run:
+            out.append("".join(run))
+        run.clear()
+
+    for token in tokens:
+        if not token.startswith("<"):
+            run.append(token)
+            continue
+        flush()
+        if MEDIA_TAG.match(token):
+            out.append(
+                f'<{mark} class="diff-media">{token}</{mark}>'
+                if keep_tags
+                else f'<{mark} class="diff-media">[image removed]</{mark}>'
+            )
+        elif keep_tags:
+            out.append(token)
+    flush()
+    return out
+
+
+def rendered_diff(old: str, new: str) -> SafeString:
+    """Rich text compared as readers see it: the newer version rendered, with removed words
+    in ``<del>`` and added ones in ``<ins>`` — not the HTML source.
+
+    Both sides are sanitised first (as on every save), so the result holds only the tags
+    the sanitiser allows plus the marks added here.
+    """
+    from newsroom.sanitize import sanitize_html
+
+    a = TOKEN.findall(sanitize_html(old or ""))
+    b = TOKEN.findall(sanitize_html(new or ""))
+    parts = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.extend(b[j1:j2])
+            continue
+        if op in {"delete", "replace"}:
+            parts.extend(_marked(a[i1:i2], "del", keep_tags=False))
+        if op in {"insert", "replace"}:
+            parts.extend(_marked(b[j1:j2], "ins", keep_tags=True))
+    html = "".join(parts)
+    return format_html('<div class="diff-rendered">{}</div>', mark_safe(html))  # sanitised
+
+
 def field_labels(model) -> dict[str, str]:
     """Compared names and their labels, in the order the model's ``revision_labels`` or
     ``revision_fields`` give them (labels from the fields' verbose names)."""
@@ -248,6 +306,11 @@ def compare(old: Snapshot, new: Snapshot) -> list[FieldDiff]:
     diffs = []
     for name, label in field_labels(new.model).items():
         x, y = before.get(name, ""), after.get(name, "")
-        differ = block_diff if name in new.model.revision_block_fields else inline_diff
+        if name in getattr(new.model, "revision_html_fields", ()):
+            differ = rendered_diff
+        elif name in new.model.revision_block_fields:
+            differ = block_diff
+        else:
+            differ = inline_diff
         diffs.append(FieldDiff(name=name, label=label, changed=x != y, html=differ(x, y)))
     return diffs

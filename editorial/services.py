@@ -38,7 +38,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import addresses, permissions, revisions
+from . import addresses, notifications, permissions, revisions
 from .models import Status, StatusChange
 
 Action = StatusChange.Action
@@ -262,6 +262,7 @@ def content_submit_for_review(
         comment="Submitted for review.",
         note=note,
     )
+    notifications.notify_submitted(obj=obj, by=by, note=note)
     return obj
 
 
@@ -291,6 +292,7 @@ def content_return_to_author(*, obj: Model, by: User, note: str) -> Model:
         comment="Returned to the author.",
         note=note,
     )
+    notifications.notify_returned(obj=obj, by=by, note=note)
     return obj
 
 
@@ -367,6 +369,7 @@ def content_publish(
     save_transition(
         obj=obj, by=by, action=action, from_status=from_status, comment=comment, note=note
     )
+    notifications.notify_published(obj=obj, by=by, scheduled=scheduled, note=note)
     return obj
 
 

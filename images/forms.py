@@ -208,4 +208,9 @@ class LibraryImageAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"library_user": request.user})
+        # A subclass re-collects the declared fields: keep only those the admin left in
+        # (EditorialAdminMixin removes workflow fields the user's role lacks).
+        kept = form.base_fields
+        subclass = type(form.__name__, (form,), {"library_user": request.user})
+        subclass.base_fields = kept
+        return subclass

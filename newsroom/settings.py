@@ -263,6 +263,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Times as the desk reads them: 24-hour, no "a.m." to end a sentence in a double full stop
+# ("Scheduled for Dec. 3, 2026, 6:51 a.m..", issue 18). newsroom/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 STATIC_URL = os.environ.get("STATIC_URL", "/static/")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
@@ -439,6 +442,8 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A refused form says what happened and how to keep the work (newsroom/views.py).
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]

@@ -11,7 +11,7 @@ from articles.sitemaps import (
 )
 from authors.sitemaps import AuthorSitemap
 from books.sitemaps import BookSitemap
-from newsroom import health, sitemaps
+from newsroom import health, sitemaps, views
 from pages.sitemaps import PageSitemap
 
 # One sitemap per kind of page, in the index's order; each app owns its classes.
@@ -34,6 +34,7 @@ urlpatterns = [
     path("authors/", include("authors.urls")),
     path("books/", include("books.urls")),
     # Sitemaps and robots.txt (newsroom/sitemaps.py).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news, {"sitemap": NewsSitemap}, name="sitemap-news"),
@@ -72,6 +73,7 @@ urlpatterns += [path("", include("pages.urls"))]
 
 # Error pages in the site's design (newsroom/views.py).
 handler400 = "newsroom.views.bad_request"
+handler403 = "newsroom.views.permission_denied"
 handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"
 

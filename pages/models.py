@@ -157,6 +157,7 @@ class Page(EditorialModel):
         "has_tip_form",
     ]
     revision_block_fields = {"body"}
+    revision_html_fields = {"body"}
     preview_renderer = "pages.views.render_page_preview"
     checklist_items = [
         ("Title", ["title"]),

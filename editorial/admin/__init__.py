@@ -7,16 +7,19 @@ trail has its own read-only list (``StatusChangeAdmin``).
 
 from django.contrib import admin
 
-from ..models import StatusChange
+from ..models import Notification, StatusChange
 from .filters import StateListFilter, state_label
+from .notifications import NotificationAdmin
 from .pages import RevisionPagesMixin, error_text
 from .trail import ReadOnlyInlineMixin, StatusChangeAdmin, StatusChangeInline
 from .workflow import EditorialAdminMixin
 
 admin.site.register(StatusChange, StatusChangeAdmin)
+admin.site.register(Notification, NotificationAdmin)
 
 __all__ = [
     "EditorialAdminMixin",
+    "NotificationAdmin",
     "ReadOnlyInlineMixin",
     "RevisionPagesMixin",
     "StateListFilter",

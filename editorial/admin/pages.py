@@ -4,13 +4,15 @@ revisions (list, compare, restore), under ``<item>/preview/`` and ``<item>/revis
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .. import revisions, services
 from ..previews import render_preview
@@ -72,10 +74,82 @@ class RevisionPagesMixin:
     def _object_for(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
+            if self._exists_elsewhere(object_id):
+                raise PermissionDenied(self._belongs_to_someone_else())
             raise Http404(f"No such {self.model._meta.verbose_name}.")
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
         return obj
+
+    # --- an item the user may not see, and a refused save's breadcrumb ---------------------
+
+    def _exists_elsewhere(self, object_id) -> bool:
+        """The item exists but is outside this user's admin queryset (someone else's)."""
+        try:
+            return self.model._default_manager.filter(pk=unquote(str(object_id))).exists()
+        except (ValueError, ValidationError):
+            return False
+
+    def _belongs_to_someone_else(self) -> str:
+        opts = self.model._meta
+        return (
+            f"This {opts.verbose_name} belongs to someone else. Contributors open only their "
+            f"own {opts.verbose_name_plural}; ask an editor if you need to see or change it."
+        )
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Django says "Article with ID 3 doesn't exist" also for someone else's article."""
+        if self._exists_elsewhere(object_id):
+            self.message_user(request, self._belongs_to_someone_else(), messages.WARNING)
+            return HttpResponseRedirect(self._url("changelist"))
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """After a refused save, the title and breadcrumb name the item as it is stored.
+
+        Validating the form writes the typed values onto ``obj``; the unsaved headline
+        must stay in the form, not in the breadcrumb as if it had been saved.
+        """
+        if change and obj is not None and obj.pk is not None and request.method == "POST":
+            stored = self.model._default_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                context["original"] = stored
+                context["subtitle"] = str(stored)
+        if obj is not None and obj.pk is not None and not self.has_change_permission(request, obj):
+            self._show_rich_text_rendered(context.get("adminform"))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _show_rich_text_rendered(self, adminform) -> None:
+        """On a read-only page, rich text reads as it will be published, not as HTML source.
+
+        Django shows a read-only text field escaped; the model's ``revision_html_fields``
+        are swapped for ``rendered_body`` (sanitised, in the site's reading typography).
+        """
+        if adminform is None:
+            return
+        swap = {
+            name: f"rendered_{name}"
+            for name in getattr(self.model, "revision_html_fields", ())
+            if hasattr(self, f"rendered_{name}")
+        }
+        if not swap:
+            return
+        fieldsets = []
+        for title, options in adminform.fieldsets:
+            fields = [
+                swap.get(f, f) if isinstance(f, str) else f for f in options.get("fields", [])
+            ]
+            fieldsets.append((title, {**options, "fields": fields}))
+        adminform.fieldsets = fieldsets
+        adminform.readonly_fields = [*adminform.readonly_fields, *swap.values()]
+
+    @admin.display(description="Body")
+    def rendered_body(self, obj):
+        from newsroom.sanitize import sanitize_html
+
+        return format_html(
+            '<div class="diff-rendered">{}</div>', mark_safe(sanitize_html(obj.body or ""))
+        )
 
     def _page(self, request, obj, template, title, **extra):
         context = {

@@ -268,3 +268,22 @@ def test_real_image_is_accepted(client, editor):
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.featured_image_width, article.featured_image_height) == (800, 450)
+
+
+def _republication_fieldset(response):
+    for fieldset in response.context["adminform"]:
+        if fieldset.name == "Republication":
+            return fieldset
+    raise AssertionError("no Republication fieldset")
+
+
+def test_republication_fieldset_is_open_when_filled_in(client):
+    """Issue 18: the Republication section stayed collapsed when filled in."""
+    from tests.articles.workflow_helpers import change_url, staff_in
+    from tests.factories import ArticleFactory
+
+    client.force_login(staff_in("Editor", "erin-r"))
+    republished = ArticleFactory(source_name="Field Notes", source_url="https://field.test/a")
+    own = ArticleFactory()
+    assert "collapse" not in _republication_fieldset(client.get(change_url(republished))).classes
+    assert "collapse" in _republication_fieldset(client.get(change_url(own))).classes

@@ -253,6 +253,24 @@ def test_republished_line_uses_the_articles_own_wording(client):
     assert not doc.select_one(".republished").find("a")
 
 
+@pytest.mark.parametrize(
+    "note,line_end",
+    [
+        ("Republished under CC BY-ND 4.0.", "and is republished under CC BY-ND 4.0."),
+        ("is CC BY 4.0", "and is CC BY 4.0."),
+        (
+            "Reproduced with permission of Field Notes",
+            "and is reproduced with permission of Field Notes.",
+        ),
+    ],
+)
+def test_republished_line_reads_as_one_sentence(client, note, line_end):
+    """Issue 18: "and is Republished under …" — the note continues the sentence."""
+    article = ArticleFactory(source_name="Field Notes", permission_note=note)
+    line = text(get_article(client, article).select_one(".republished"))
+    assert line == f"This article was originally published at Field Notes {line_end}"
+
+
 def test_own_articles_have_no_republished_line(client):
     doc = get_article(client, ArticleFactory())
     assert not doc.select(".republished")

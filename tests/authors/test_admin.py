@@ -43,3 +43,37 @@ def test_bad_handle_is_explained(editor_client):
     assert response.status_code == 200
     assert "An X handle is 1–15 letters" in response.content.decode()
     assert not Author.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field,pasted,stored",
+    [
+        ("x_handle", "https://x.com/lena_writes", "lena_writes"),
+        ("x_handle", "https://twitter.com/lena_writes?s=20", "lena_writes"),
+        ("x_handle", "x.com/@lena_writes/", "lena_writes"),
+        ("bluesky_handle", "https://bsky.app/profile/Lena.bsky.social", "lena.bsky.social"),
+        ("mastodon_handle", "https://example.social/@lena", "lena@example.social"),
+    ],
+)
+def test_a_pasted_profile_address_becomes_the_handle(editor_client, field, pasted, stored):
+    """Issue 18: a pasted X address was cut to the field's size (https://x.com/le)."""
+    import re
+
+    form_page = editor_client.get(reverse("admin:authors_author_add")).content.decode()
+    tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', form_page).group(0)
+    assert 'maxlength="16"' not in tag  # the browser would cut the pasted address
+    response = editor_client.post(
+        reverse("admin:authors_author_add"),
+        {"name": "Lena Writes", "slug": "", field: pasted, "staff_position": 0},
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert getattr(Author.objects.get(name="Lena Writes"), field) == stored
+
+
+def test_a_pasted_address_of_another_site_is_refused(editor_client):
+    response = editor_client.post(
+        reverse("admin:authors_author_add"),
+        {"name": "Lena", "x_handle": "https://example.com/lena", "staff_position": 0},
+    )
+    assert response.status_code == 200
+    assert "An X handle is 1–15 letters" in response.content.decode()

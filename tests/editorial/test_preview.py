@@ -73,7 +73,10 @@ def test_contributor_previews_own_draft_but_not_others(client, contributor, draf
     other = article_by(staff_in("Contributor", "someone-else"))
     client.force_login(contributor)
     assert client.get(preview_url(draft)).status_code == 200
-    assert client.get(preview_url(other)).status_code == 404
+    refused = client.get(preview_url(other))
+    # Issue 18: not "not found" for an article that exists — it is someone else's.
+    assert refused.status_code == 403
+    assert "belongs to someone else" in refused.content.decode()
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, draft):

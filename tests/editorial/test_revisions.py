@@ -200,7 +200,8 @@ def test_contributor_cannot_see_revisions_of_others(client):
     other = article_by(staff_in("Contributor", "someone-else"))
     client.force_login(contributor)
     response = client.get(reverse("admin:articles_article_revisions", args=[other.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403  # refused, and told whose it is (issue 18)
+    assert "belongs to someone else" in response.content.decode()
 
 
 # --- the diff itself ----------------------------------------------------------------------

@@ -183,5 +183,6 @@ def test_change_slug_refuses_a_site_route(page, editor):
 
 
 def test_addresses_that_cannot_be_pages_are_not_redirected_to_a_slash(client):
-    assert client.get("/favicon.ico").status_code == 404
+    # /favicon.ico is the site's icon now (issue 18), never a page or a slash redirect.
+    assert client.get("/favicon.ico")["Location"].endswith("/img/favicon.png")
     assert client.get("/wp-login.php").status_code == 404
