@@ -325,6 +325,13 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# A worker killed mid-task is noticed by the others (newsroom/workers.py, docs/operations.md):
+# each renews a heartbeat every TASKS_WORKER_HEARTBEAT seconds; a task whose worker has been
+# silent for TASKS_WORKER_LOST_AFTER seconds goes back to the queue, and fails after
+# TASKS_WORKER_MAX_ATTEMPTS claims. LOST_AFTER must be well above HEARTBEAT.
+TASKS_WORKER_HEARTBEAT = float(os.environ.get("TASKS_WORKER_HEARTBEAT", 10))
+TASKS_WORKER_LOST_AFTER = float(os.environ.get("TASKS_WORKER_LOST_AFTER", 60))
+TASKS_WORKER_MAX_ATTEMPTS = int(os.environ.get("TASKS_WORKER_MAX_ATTEMPTS", 3))
 
 TAGGIT_CASE_INSENSITIVE = True
 
