@@ -5,8 +5,8 @@ How (each step is a committed write, so a worker killed anywhere leaves a true r
 1. **One runner per send.** A worker takes the send's *lease* (``lease_until``, renewed after
    every batch). Whoever holds it is the only one sending; a runner that finds it held by a
    live lease leaves. When the worker dies the lease runs out, and the watchdog task queued
-   beside every run (``run_after`` the lease's end, the task queue's own scheduler — no cron)
-   takes over.
+   by every run that has something to send (``run_after`` the lease's end, the task queue's
+   own scheduler — no cron) takes over.
 2. **Deliveries first.** Before any mail, one ``Delivery`` per active subscriber is made
    (unique per send and subscriber; making them twice adds nothing).
 3. **Claim, hand, confirm.** A batch of pending rows is *claimed* (``select_for_update`` with
