@@ -76,6 +76,9 @@ class Worker(db_worker.Worker):
         except DatabaseError:
             logger.warning("Worker heartbeat failed; trying again", exc_info=True)
             _drop_broken_connections()
+        except Exception:
+            # Never let the heartbeat thread die: a silent worker looks dead to the others.
+            logger.exception("Worker heartbeat failed; trying again")
 
     def run(self) -> None:
         # On start-up, at once: a worker restarted after a crash picks up what it can.
