@@ -1,6 +1,10 @@
 """Send one digest to 50,000 subscribers through a local SMTP sink; kill the worker half-way.
 
-    .venv/bin/python bench/newsletter_send.py [--subscribers 50000] [--batch 200]
+    .venv/bin/python bench/newsletter_send.py [--subscribers 50000] [--batch 200] [--rate 0]
+
+The send's rate limit (``NEWSLETTER_RATE_PER_SECOND``, 20 by default in production) is
+lifted for the bench (``--rate 0``, the default here) so that it measures the sending path,
+not the limiter; the report says which rate the worker ran with.
 
 What it does (a measurement, not a test; issue 19):
 
@@ -67,6 +71,12 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--lease", type=int, default=10)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="NEWSLETTER_RATE_PER_SECOND for the worker (default 0: no limit)",
+    )
     parser.add_argument("--no-results", action="store_true")
     args = parser.parse_args()
 
@@ -84,7 +94,7 @@ def main() -> None:
         ),
         "TASKS_BACKEND": "database",
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        "NEWSLETTER_RATE_PER_SECOND": "0",
+        "NEWSLETTER_RATE_PER_SECOND": str(args.rate),
         "NEWSLETTER_BATCH_SIZE": str(args.batch),
         "NEWSLETTER_LEASE_SECONDS": str(args.lease),
         "SITE_URL": "https://news.example.org",
@@ -94,6 +104,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -105,6 +116,9 @@ def main() -> None:
     _ensure_database(env["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     n = args.subscribers
+    rate = settings.NEWSLETTER_RATE_PER_SECOND  # what the worker, started with env, reads too
+    rate_note = f"{rate:g} msg/s" if rate > 0 else "off (NEWSLETTER_RATE_PER_SECOND=0)"
+    print(f"Rate limit: {rate_note}", flush=True)
     print(f"Preparing {n:,} subscribers…", flush=True)
     Send.objects.all().delete()
     Subscriber.objects.all().delete()
@@ -215,6 +229,7 @@ def main() -> None:
     report = {
         "subscribers": n,
         "batch": args.batch,
+        "rate limit": rate_note,
         "received at the sink": len(lines),
         "distinct addresses at the sink": len(unique),
         "received twice": duplicates,
@@ -260,8 +275,9 @@ def _write_results(report: dict) -> None:
         "<!-- newsletter:start -->\n"
         f"`bench/newsletter_send.py --subscribers {report['subscribers']}` on {stamp} "
         f"(CPython {platform.python_version()}, PostgreSQL, 2 cores shared with other "
-        f"sessions; load {os.getloadavg()[0]:.1f}). Worker killed with SIGKILL once half the "
-        "deliveries were recorded sent, then a new worker started; the watchdog task "
+        f"sessions; load {os.getloadavg()[0]:.1f}; rate limit {report['rate limit']}). "
+        "Worker killed with SIGKILL once half the deliveries were recorded sent, then a new "
+        "worker started; the watchdog task "
         "resumed the send once the lease ran out.\n\n| measure | value |\n|---|---:|\n"
         f"{rows}\n<!-- newsletter:end -->"
     )

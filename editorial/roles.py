@@ -1,6 +1,6 @@
 """The newsroom's roles, as Django groups with their permissions.
 
-Data migrations apply these (``articles/0005_workflow_records_to_editorial`` is the latest);
+Data migrations apply these (``newsletters/0002_editor_role`` is the latest);
 a later migration calls ``sync_roles`` again after changing them. The rules that depend on
 *which* item (a contributor's own drafts) are not permissions but checks in
 ``editorial/permissions.py``.
@@ -72,6 +72,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "pages.publish_page",
         "pages.review_page",
         "pages.view_tip",
+        # Newsletters: compose, test, send and schedule issues; read the lists, subscribers and
+        # delivery records; export a subscriber's data and erase it on request (the admin's
+        # "erase" action needs delete_subscriber). Lists themselves stay with administrators.
+        "newsletters.view_newsletter",
+        "newsletters.add_send",
+        "newsletters.change_send",
+        "newsletters.view_send",
+        "newsletters.view_subscriber",
+        "newsletters.delete_subscriber",
+        "newsletters.view_subscription",
+        "newsletters.view_delivery",
     ],
     # Everything, including people and their roles.
     ADMINISTRATOR: ["*"],

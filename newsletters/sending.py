@@ -5,15 +5,17 @@ How (each step is a committed write, so a worker killed anywhere leaves a true r
 1. **One runner per send.** A worker takes the send's *lease* (``lease_until``, renewed after
    every batch). Whoever holds it is the only one sending; a runner that finds it held by a
    live lease leaves. When the worker dies the lease runs out, and the watchdog task queued
-   beside every run (``run_after`` the lease's end, the task queue's own scheduler — no cron)
-   takes over.
+   by every run that has something to send (``run_after`` the lease's end, the task queue's
+   own scheduler — no cron) takes over.
 2. **Deliveries first.** Before any mail, one ``Delivery`` per active subscriber is made
    (unique per send and subscriber; making them twice adds nothing).
 3. **Claim, hand, confirm.** A batch of pending rows is *claimed* (``select_for_update`` with
    ``skip_locked``, marked with this run's token). Each row is marked *handed* just before the
    message's content goes to the SMTP server — after MAIL, RCPT and DATA were accepted — and
-   *sent* only after the server's 250 for that content. Refused at MAIL/RCPT/DATA with a
-   5xx: *bounced*; 4xx: *failed* (with the server's answer).
+   *sent* only after the server's 250 for that content. Refused with a 5xx: *bounced*. A 4xx
+   is temporary: the row is *pending* again with ``retry_at`` (``NEWSLETTER_RETRY_SECONDS``,
+   doubling), and the run queues ``deliver_send`` for that time (``run_after``, no cron);
+   after ``NEWSLETTER_TEMPFAIL_ATTEMPTS`` attempts it is *failed* (with the server's answer).
 4. **Resuming.** A new runner returns *claimed* rows of the dead one to *pending* (they never
    reached the server: sending them now repeats nothing) and turns *handed* rows into
    *uncertain*: the content left us but no answer came back, so we cannot know whether the
@@ -41,7 +43,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from .emails import Issue, message_id, render_issue
@@ -131,12 +133,45 @@ def recover(send: Send) -> None:
         )
 
 
+def due() -> Q:
+    """Pending rows that may go now (a row refused for now waits for its ``retry_at``)."""
+    return Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
+
+
+def next_retry(send: Send):
+    """When the earliest row refused for now may be tried again (None: nothing waits)."""
+    return (
+        Delivery.objects.pending()
+        .filter(send=send, retry_at__gt=timezone.now())
+        .aggregate(at=Min("retry_at"))["at"]
+    )
+
+
+def refused_for_now(row: Delivery, refusal: Refused) -> dict:
+    """What a 4xx refusal does to a row: pending again later, or failed after the last try."""
+    if row.attempts >= settings.NEWSLETTER_TEMPFAIL_ATTEMPTS:
+        return {
+            "state": State.FAILED,
+            "retry_at": None,
+            "error": f"{refusal} (temporary refusal, {row.attempts} attempts; gave up)"[:300],
+        }
+    delay = settings.NEWSLETTER_RETRY_SECONDS * 2 ** max(row.attempts - 1, 0)
+    at = timezone.now() + timedelta(seconds=delay)
+    return {
+        "state": State.PENDING,
+        "claim_token": "",
+        "retry_at": at,
+        "error": f"{refusal} (temporary; attempt {row.attempts} of "
+        f"{settings.NEWSLETTER_TEMPFAIL_ATTEMPTS}, next at {at:%Y-%m-%d %H:%M:%S} UTC)"[:300],
+    }
+
+
 def claim(send: Send, token: str, size: int) -> list[int]:
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .pending()
-            .filter(send=send)
+            .filter(due(), send=send)
             .order_by("pk")
             .values_list("pk", flat=True)[:size]
         )
@@ -296,8 +331,10 @@ def _deliver_batch(send: Send, issue: Issue, ids: list[int], token: str, transpo
             )
             raise
         except Refused as refusal:
-            state = State.BOUNCED if 500 <= refusal.code < 600 else State.FAILED
-            mine.filter(pk=row.pk).update(state=state, error=str(refusal)[:300])
+            if 400 <= refusal.code < 500:
+                mine.filter(pk=row.pk).update(**refused_for_now(row, refusal))
+            else:
+                mine.filter(pk=row.pk).update(state=State.BOUNCED, error=str(refusal)[:300])
             continue
         except (smtplib.SMTPException, OSError) as error:
             # Lost after the content left: the server may or may not have it.
@@ -354,7 +391,6 @@ def run_send(send_id: int, *, token: str | None = None, max_batches: int | None 
     try:
         from .tasks import queue_watchdog
 
-        queue_watchdog(send_id)
         send.refresh_from_db()
         prepare(send)
         recover(send)
@@ -367,6 +403,11 @@ def run_send(send_id: int, *, token: str | None = None, max_batches: int | None 
             ids = claim(send, token, settings.NEWSLETTER_BATCH_SIZE)
             if not ids:
                 break
+            if batches == 0:
+                # Only a run that has something to send needs someone to take over if it
+                # dies (a run that only finds rows waiting for their retry_at must not
+                # queue a watchdog that queues the next one, and so on until then).
+                queue_watchdog(send_id)
             try:
                 _deliver_batch(send, issue, ids, token, transport, pacer)
             finally:
@@ -374,6 +415,12 @@ def run_send(send_id: int, *, token: str | None = None, max_batches: int | None 
             batches += 1
             if max_batches is not None and batches >= max_batches:
                 return "paused"
+        retry_at = next_retry(send)
+        if retry_at is not None:
+            from .tasks import queue_retry
+
+            queue_retry(send_id, retry_at)
+            return "waiting"  # some were refused for now; the task queued for then resumes
         finished = (
             Send.objects.sending()
             .filter(pk=send_id)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from . import emails, sending
 from .models import Send, Subscriber
@@ -25,6 +26,27 @@ def queue_watchdog(send_id: int) -> None:
     lease_until = Send.objects.filter(pk=send_id).values_list("lease_until", flat=True).first()
     at = lease_until or timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
     deliver_send.using(run_after=at + timedelta(seconds=2)).enqueue(send_id=send_id)
+
+
+def queue_retry(send_id: int, at) -> None:
+    """Queue ``deliver_send`` for when the rows the server refused for now (4xx) may be tried
+    again — unless a run is already queued for then or later (each run that ends waiting
+    would otherwise add one). Like the watchdog, needs a backend that can defer."""
+    backend = deliver_send.get_backend()
+    if not backend.supports_defer:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.filter(
+        status="READY",
+        task_path=f"{deliver_send.module_path}",
+        args_kwargs__kwargs__send_id=send_id,
+        run_after__gte=at,
+        run_after__lt=at + timedelta(seconds=settings.NEWSLETTER_RETRY_SECONDS),
+    )
+    if isinstance(backend, DatabaseBackend) and queued.exists():
+        return
+    deliver_send.using(run_after=at).enqueue(send_id=send_id)
 
 
 @task()

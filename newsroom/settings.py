@@ -337,6 +337,13 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# A worker killed mid-task is noticed by the others (newsroom/workers.py, docs/operations.md):
+# each renews a heartbeat every TASKS_WORKER_HEARTBEAT seconds; a task whose worker has been
+# silent for TASKS_WORKER_LOST_AFTER seconds goes back to the queue, and fails after
+# TASKS_WORKER_MAX_ATTEMPTS claims. LOST_AFTER must be well above HEARTBEAT.
+TASKS_WORKER_HEARTBEAT = float(os.environ.get("TASKS_WORKER_HEARTBEAT", 10))
+TASKS_WORKER_LOST_AFTER = float(os.environ.get("TASKS_WORKER_LOST_AFTER", 60))
+TASKS_WORKER_MAX_ATTEMPTS = int(os.environ.get("TASKS_WORKER_MAX_ATTEMPTS", 3))
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -395,6 +402,10 @@ NEWSLETTER_RATE_PER_SECOND = float(os.environ.get("NEWSLETTER_RATE_PER_SECOND", 
 # A sending worker holds its send this long between batches; a dead worker's send is resumed
 # by the watchdog task once it runs out. Keep it well above one batch's time at the rate above.
 NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", 120))
+# A delivery the mail server refuses for now (4xx) is tried again NEWSLETTER_RETRY_SECONDS
+# later, doubling each time, up to NEWSLETTER_TEMPFAIL_ATTEMPTS attempts in all; then failed.
+NEWSLETTER_TEMPFAIL_ATTEMPTS = int(os.environ.get("NEWSLETTER_TEMPFAIL_ATTEMPTS", 5))
+NEWSLETTER_RETRY_SECONDS = int(os.environ.get("NEWSLETTER_RETRY_SECONDS", 300))
 # A message whose hand-off to SMTP was interrupted: false = never resent (at-most-once),
 # true = resent (at-least-once). See newsletters/sending.py.
 NEWSLETTER_RESEND_UNCERTAIN = env_bool("NEWSLETTER_RESEND_UNCERTAIN", False)

@@ -22,15 +22,20 @@ class Inbox:
     """An aiosmtpd handler keeping every accepted mail (``email.message.Message``).
 
     ``refuse``: address → SMTP reply for RCPT (e.g. ``"550 5.1.1 No such user"``).
+    ``refuse_first``: address → replies given to its first RCPTs, one each, then accepted
+    (e.g. ``["451 4.7.1 Greylisted, try later"]``).
     ``drop_after``: after this many accepted mails, the next RCPT gets the connection closed
     in its face (once): the content of that mail never reached us.
     ``drop_after_data``: after this many accepted mails, the next mail's content is read and
     then the connection closed without an answer (once): the sender cannot know.
     """
 
-    def __init__(self, *, refuse=None, drop_after=None, drop_after_data=None):
+    def __init__(self, *, refuse=None, drop_after=None, drop_after_data=None, refuse_first=None):
         self.messages = []
         self.refuse = dict(refuse or {})
+        self.refuse_first = {
+            address: list(replies) for address, replies in (refuse_first or {}).items()
+        }
         self.drop_after = drop_after
         self.drop_after_data = drop_after_data
         self.received_but_unanswered = []
@@ -46,6 +51,8 @@ class Inbox:
             return "421 4.3.0 Closing connection"
         if address in self.refuse:
             return self.refuse[address]
+        if self.refuse_first.get(address):
+            return self.refuse_first[address].pop(0)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -89,7 +89,9 @@ def test_emails_have_no_tracking_pixel_no_rewritten_links_no_external_css(
     assert "<link" not in html and "<style" not in html and "@import" not in html
 
 
-def test_refused_recipients_are_bounced_or_failed_and_the_rest_are_sent(daily, mail_server_factory):
+def test_refused_recipients_are_bounced_or_retried_and_the_rest_are_sent(
+    daily, mail_server_factory
+):
     inbox = mail_server_factory(
         refuse={
             "reader1@example.org": "550 5.1.1 No such user here",
@@ -98,16 +100,99 @@ def test_refused_recipients_are_bounced_or_failed_and_the_rest_are_sent(daily, m
     )
     subscribe_confirmed(daily, 6)
     send = scheduled_send(daily)
-    assert sending.run_send(send.pk) == "finished"
+    assert sending.run_send(send.pk) == "waiting"  # the 4xx is tried again later
 
     result = states(send)
     assert result["reader1@example.org"] == State.BOUNCED
-    assert result["reader3@example.org"] == State.FAILED
+    assert result["reader3@example.org"] == State.PENDING
     assert sorted(inbox.recipients) == sorted(f"reader{i}@example.org" for i in (0, 2, 4, 5))
     send.refresh_from_db()
-    assert (send.sent_count, send.bounced_count, send.failed_count) == (4, 1, 1)
+    assert send.status == Send.Status.SENDING
+    assert (send.sent_count, send.bounced_count, send.failed_count) == (4, 1, 0)
     bounced = Delivery.objects.get(send=send, state=State.BOUNCED)
     assert "550" in bounced.error and "No such user" in bounced.error
+    later = Delivery.objects.get(send=send, state=State.PENDING)
+    assert "452" in later.error and "temporary; attempt 1 of 5" in later.error
+
+
+def due_now(send) -> None:
+    """Time passes: every row waiting for its retry may go now."""
+    send.deliveries.filter(retry_at__isnull=False).update(
+        retry_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_a_4xx_is_retried_later_with_backoff_and_then_delivered_once(
+    daily, mail_server_factory, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NEWSLETTER_RETRY_SECONDS = 300
+    inbox = mail_server_factory(
+        refuse_first={
+            "reader1@example.org": ["451 4.7.1 Greylisted, try later", "451 4.7.1 Still busy"]
+        }
+    )
+    subscribe_confirmed(daily, 3)
+    send = scheduled_send(daily)
+
+    before = timezone.now()
+    assert sending.run_send(send.pk) == "waiting"
+    row = Delivery.objects.get(send=send, subscriber__email="reader1@example.org")
+    assert row.state == State.PENDING and row.attempts == 1
+    assert (
+        before + timedelta(seconds=300) <= row.retry_at <= timezone.now() + timedelta(seconds=300)
+    )
+    assert "451" in row.error
+    # The task queue holds a run for that time (run_after: no cron) — one, however many runs
+    # find the send waiting.
+    queued = DBTaskResult.objects.filter(
+        task_path="newsletters.tasks.deliver_send", run_after=row.retry_at
+    )
+    assert queued.count() == 1
+    assert sending.run_send(send.pk) == "waiting"  # too early: nothing claimed, nothing sent
+    assert queued.count() == 1 and len(inbox.recipients) == 2
+
+    due_now(send)
+    before = timezone.now()
+    assert sending.run_send(send.pk) == "waiting"  # refused a second time: twice as long
+    row.refresh_from_db()
+    assert row.attempts == 2
+    assert (
+        before + timedelta(seconds=600) <= row.retry_at <= timezone.now() + timedelta(seconds=600)
+    )
+
+    due_now(send)
+    assert sending.run_send(send.pk) == "finished"
+    row.refresh_from_db()
+    assert row.state == State.SENT and row.retry_at is not None and row.error == ""
+    assert sorted(inbox.recipients) == [f"reader{i}@example.org" for i in range(3)]
+    send.refresh_from_db()
+    assert send.status == Send.Status.FINISHED and send.sent_count == 3
+
+
+def test_a_4xx_every_time_fails_after_the_last_attempt_and_a_5xx_never_retries(
+    daily, mail_server_factory, settings
+):
+    settings.NEWSLETTER_TEMPFAIL_ATTEMPTS = 3
+    inbox = mail_server_factory(
+        refuse={"reader0@example.org": "550 5.1.1 No such user"},
+        refuse_first={"reader1@example.org": ["421 4.7.0 Try again later"] * 10},
+    )
+    subscribe_confirmed(daily, 2)
+    send = scheduled_send(daily)
+    outcomes = []
+    for _ in range(5):
+        outcomes.append(sending.run_send(send.pk))
+        due_now(send)
+    assert outcomes[:3] == ["waiting", "waiting", "finished"]
+    result = states(send)
+    assert result == {"reader0@example.org": State.BOUNCED, "reader1@example.org": State.FAILED}
+    failed = Delivery.objects.get(send=send, state=State.FAILED)
+    assert failed.attempts == 3 and "gave up" in failed.error and "421" in failed.error
+    assert Delivery.objects.get(send=send, state=State.BOUNCED).attempts == 1
+    assert inbox.recipients == []
 
 
 def test_connection_dropped_mid_batch_resumes_and_sends_the_rest_exactly_once(
