@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import path
+from django.urls import path, reverse
 from reversion.admin import VersionAdmin
 
 from editorial import permissions
@@ -241,6 +241,19 @@ class ArticleAdmin(LibraryImageAdminMixin, EditorialAdminMixin, admin.ModelAdmin
         if services.can_correct(request.user) and obj.is_live:
             return ["correction_kind", "correction_text"]
         return []
+
+    def workflow_context(self, request, obj) -> dict:
+        """The desk's links, plus "Send as newsletter" for a live article, for whoever may
+        send one: the newsletter's Send form opens with this article chosen
+        (newsletters/admin.py reads ``?articles=``)."""
+        context = super().workflow_context(request, obj)
+        if obj is not None and obj.is_live and request.user.has_perm("newsletters.add_send"):
+            send = reverse("admin:newsletters_send_add")
+            context["extra_object_tools"] = [
+                *context.get("extra_object_tools", []),
+                {"label": "Send as newsletter", "url": f"{send}?articles={obj.pk}"},
+            ]
+        return context
 
     def after_workflow_save(self, request, obj, data: dict) -> None:
         if (data.get("correction_text") or "").strip():

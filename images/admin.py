@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from images.body import library_src
+from images.library import change_refusal
 from images.models import Image
 
 
@@ -38,6 +39,32 @@ class ImageAdmin(admin.ModelAdmin):
         ("About the file", {"fields": ["dimensions", "uploaded_by", "uploaded_at"]}),
         ("Where it is used", {"fields": ["used_in"]}),
     ]
+
+    def has_change_permission(self, request, obj=None):
+        """Changing an image changes every page showing it, without review: contributors
+        change only their own uploads that nothing published shows (``change_refusal``)."""
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or not _refusal(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and _refusal(request, obj):
+            return [(None, {"fields": ["why_read_only"]}), *fieldsets]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "why_read_only"]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:  # on the object: the admin instance is shared by threads
+            _refusal(request, obj)
+        return obj
+
+    @admin.display(description="you cannot change this image")
+    def why_read_only(self, obj):
+        return getattr(obj, "change_refusal", "")
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
@@ -92,6 +119,13 @@ class ImageAdmin(admin.ModelAdmin):
                 if what.endswith("(in the body)"):
                     protected.append(format_html("{}: {}", what, owner))
         return deleted, counts, perms_needed, protected
+
+
+def _refusal(request, obj) -> str:
+    """``change_refusal`` for this request, worked out once per object (it reads usage)."""
+    if not hasattr(obj, "change_refusal"):
+        obj.change_refusal = change_refusal(request.user, obj)
+    return obj.change_refusal
 
 
 def _admin_url(obj) -> str:

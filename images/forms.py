@@ -150,6 +150,41 @@ class LibraryImageFormMixin:
             self.fields["image"].help_text = note
             self["image"].help_text = note  # the bound field copied the old one
 
+    def _changed_words(self, image) -> list[str]:
+        """The image attributes whose words this form changes (as ``save`` writes them)."""
+        fields = self._word_fields()
+        return [
+            attr
+            for attr, name in fields.items()
+            if name in self.changed_data
+            and name in self.cleaned_data
+            and getattr(image, attr) != (self.cleaned_data.get(name) or "")
+        ]
+
+    def clean(self):
+        """Refuse words that would rewrite a shared image this user may not change.
+
+        The words belong to the library image, so changing them here changes every page
+        that shows it, published ones included, without review (``library.change_refusal``).
+        """
+        cleaned = super().clean()
+        image = cleaned.get("image") if "image" in self.fields else None
+        if image is None or self.library_user is None or self._new_upload() is not None:
+            return cleaned
+        changed = self._changed_words(image)
+        refusal = library.change_refusal(self.library_user, image) if changed else ""
+        if refusal:
+            fields = self._word_fields()
+            for attr in changed:
+                label = self.fields[fields[attr]].label or attr.replace("_", " ")
+                self.add_error(
+                    fields[attr],
+                    f"{refusal} The {label.lower()} belongs to the library image and "
+                    "changes every page that shows it; leave it as it was, or upload "
+                    "another image for this one.",
+                )
+        return cleaned
+
     def save(self, commit=True):
         spec = self.library_link
         instance = self.instance
@@ -169,12 +204,7 @@ class LibraryImageFormMixin:
                         continue  # typed words stay, for the next image
                     setattr(instance, name, value)
             else:
-                changed = [
-                    attr
-                    for attr, name in self._word_fields().items()
-                    if name in self.changed_data
-                    and getattr(image, attr) != (self.cleaned_data.get(name) or "")
-                ]
+                changed = self._changed_words(image)
                 for attr in changed:
                     setattr(image, attr, self.cleaned_data.get(self._word_fields()[attr]) or "")
                 if changed:

@@ -278,6 +278,43 @@ def usage(image) -> list[tuple[str, models.Model]]:
     return found
 
 
+def public_uses(image) -> list[tuple[str, models.Model]]:
+    """The uses of ``image`` readers see or will see without further review: edited content
+    that is published (live or scheduled), and anything without a workflow (an author's
+    photo, a book's cover), which is public as soon as it is saved."""
+    from editorial.models import Status
+
+    found = []
+    for what, owner in usage(image):
+        status = getattr(owner, "status", None)
+        if status is None or status == Status.PUBLISHED:
+            found.append((what, owner))
+    return found
+
+
+def change_refusal(user, image) -> str:
+    """Why ``user`` may not change ``image``'s file or words ("" when they may).
+
+    Changing a library image changes every page that shows it, at once and without review.
+    So editors (``images.change_any_image``) change any image; anyone else with
+    ``images.change_image`` (contributors) only an image they uploaded that no published or
+    scheduled content shows yet.
+    """
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return "Sign in as staff to change library images."
+    if not user.has_perm("images.change_image"):
+        return "You may not change library images."
+    if image is None or image.pk is None or user.has_perm("images.change_any_image"):
+        return ""
+    if public_uses(image):
+        return "Ask an editor: this image appears on published pages."
+    if image.uploaded_by_id != user.pk:
+        return (
+            "Ask an editor: only the person who uploaded this image, or an editor, may change it."
+        )
+    return ""
+
+
 def queue_body_renditions(sender, instance, raw=False, using=None, **kwargs) -> None:
     """After a body is saved, queue the renditions of the library images it shows."""
     if raw:

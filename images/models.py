@@ -84,6 +84,11 @@ class Image(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
+        permissions = [
+            # Without it (contributors), only one's own uploads that nothing published shows
+            # (images/library.py ``change_refusal``).
+            ("change_any_image", "Can change any library image, even one published pages show"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(focal_point_x__isnull=True) | models.Q(focal_point_x__lte=100),

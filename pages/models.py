@@ -101,6 +101,8 @@ class Page(EditorialModel):
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file whose renditions are all made (images/renditions.py); a placeholder until then.
+    featured_image_rendered = models.CharField(max_length=255, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "alt text",
         max_length=300,

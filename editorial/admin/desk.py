@@ -7,6 +7,8 @@ shows where the item stands.
 - **Presence**: the same ping says who has the form open; the form says who else does.
 - **The top bar**: status badge, workflow buttons and the pre-publish checklist
   (``editorial/checklist.py``), kept in view while the form scrolls.
+- **The checklist as you type**: a POST of the open form to ``<item>/checklist/`` (or
+  ``checklist/``) answers the checklist for it, saved nowhere; the bar shows it.
 - **Withdraw**: ``<item>/withdraw/`` takes an item in review back to draft.
 - **Preview of the form as it is**: a POST of the open form to ``<item>/preview/`` renders
   it without saving anything.
@@ -22,6 +24,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path
 
 from .. import autosave, checklist, permissions, services
@@ -49,6 +52,12 @@ class DeskAdminMixin:
             path("autosave/", view(self.autosave_view), name=f"{prefix}_autosave_new"),
             path("<path:object_id>/autosave/", view(self.autosave_view), name=f"{prefix}_autosave"),
             path("<path:object_id>/withdraw/", view(self.withdraw_view), name=f"{prefix}_withdraw"),
+            path("checklist/", view(self.checklist_view), name=f"{prefix}_checklist_new"),
+            path(
+                "<path:object_id>/checklist/",
+                view(self.checklist_view),
+                name=f"{prefix}_checklist",
+            ),
             *super().get_urls(),
         ]
 
@@ -197,6 +206,37 @@ class DeskAdminMixin:
             transaction.set_rollback(True)
         return render_preview(request, obj, unsaved=form.instance)
 
+    # --- the checklist of the open form -------------------------------------------------
+
+    def checklist_view(self, request, object_id=None):
+        """POST: the pre-publish checklist for the posted form, saved nowhere, as JSON
+        (``html`` for the desk bar, ``problems`` counted). Files are not looked at: an upload
+        only counts once the form is saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = None
+        if object_id is not None:
+            obj = self._editable_object(request, object_id)
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        form_class = self.get_form(request, obj, change=obj is not None)
+        # As for previews: whatever validation touches is rolled back.
+        with transaction.atomic():
+            form = form_class(request.POST, instance=obj)
+            form.is_valid()
+            _typed_text(form)
+            items = checklist.checklist(form.instance)
+            transaction.set_rollback(True)
+        problems = checklist.problem_count(items)
+        html = render_to_string(
+            "admin/editorial/includes/desk_checklist.html",
+            {"checklist": items, "problems": problems},
+            request=request,
+        )
+        response = JsonResponse({"html": html, "problems": problems})
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     # --- the top of the form ------------------------------------------------------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -223,9 +263,11 @@ class DeskAdminMixin:
             desk["checklist"] = checklist.checklist(form.instance)
             desk["problems"] = checklist.problem_count(desk["checklist"])
             if obj is None:
+                desk["checklist_url"] = self._url("checklist_new")
                 desk["autosave_url"] = self._url("autosave_new")
             else:
                 desk["autosave_url"] = self._url("autosave", obj.pk)
+                desk["checklist_url"] = self._url("checklist", obj.pk)
                 desk["form_preview_url"] = self._url("preview", obj.pk)
             desk.update(self._copy_context(request, obj))
         if obj is not None:
@@ -244,6 +286,22 @@ class DeskAdminMixin:
         else:
             copy = autosave.autosave_for(user=request.user, model=self.model, obj=obj)
         return {"offer": copy} if copy is not None else {}
+
+
+def _typed_text(form) -> None:
+    """A text field the form refused (a required headline left empty) is not copied to
+    the instance; the checklist must judge what was typed, not what was saved."""
+    from django.db.models import CharField, TextField
+
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        try:
+            field = form.instance._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a form-only field
+            continue
+        if isinstance(field, CharField | TextField):
+            setattr(form.instance, name, form.data.get(form.add_prefix(name), ""))
 
 
 def _name(user) -> str:

@@ -89,6 +89,71 @@
         return submitting;
       });
     }
+    var checklist = document.getElementById("desk-checklist");
+    if (checklist !== null && checklist.dataset.url) {
+      startChecklist(form, checklist);
+    }
+  }
+
+  // The pre-publish checklist follows the form: shortly after typing stops, the open form
+  // (text only) is posted to the checklist endpoint, which saves nothing, and the bar shows
+  // its answer. A failed request leaves the last checklist shown.
+  function startChecklist(form, box) {
+    var url = box.dataset.url;
+    var csrf = form.querySelector('[name="csrfmiddlewaretoken"]');
+    var lastSent = serialize(form);
+    var timer = null;
+    var pending = null;
+
+    function refresh() {
+      timer = null;
+      var current = serialize(form);
+      if (current === lastSent) {
+        return;
+      }
+      lastSent = current;
+      var data = textFields(form);
+      data.append("csrfmiddlewaretoken", csrf ? csrf.value : "");
+      if (pending) {
+        pending.abort();
+      }
+      pending = new AbortController();
+      fetch(url, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        signal: pending.signal,
+        headers: { Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        })
+        .then(function (answer) {
+          var details = box.querySelector("details");
+          var open = details === null || details.open;
+          box.innerHTML = answer.html;
+          var fresh = box.querySelector("details");
+          if (fresh) {
+            fresh.open = open;
+          }
+        })
+        .catch(function () {
+          lastSent = null; // try again on the next change
+        });
+    }
+
+    function schedule() {
+      if (timer !== null) {
+        window.clearTimeout(timer);
+      }
+      timer = window.setTimeout(refresh, 600);
+    }
+
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
   }
 
   function startAutosave(form, config, isSubmitting) {

@@ -121,3 +121,28 @@ def test_the_top_bar_stays_in_view_with_its_checklist(page, editor):
     expect(publish).to_be_in_viewport()
     box = bar.bounding_box()
     assert box is not None and -1 <= box["y"] <= 5
+
+
+def test_the_checklist_follows_the_form_as_the_editor_types(page, editor):
+    """No save: the bar's checklist asks the server about the open form after each pause."""
+    article = ArticleFactory(
+        status=Article.Status.DRAFT,
+        published_at=None,
+        excerpt="An excerpt that goes on. " * 20,
+    )
+    admin_login(page, editor)
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    checklist = page.locator("#desk-bar .desk-checklist")
+    expect(checklist).to_contain_text("Before publishing: 1 thing to fix")
+
+    page.get_by_label("Excerpt").fill("A short excerpt.")
+    expect(checklist).to_contain_text("Ready to publish: every check passes")
+    expect(checklist.locator(".desk-check--problem")).to_have_count(0)
+
+    page.get_by_label("Headline").fill("")
+    expect(checklist).to_contain_text("Before publishing: 1 thing to fix")
+    expect(checklist.locator(".desk-check--problem")).to_contain_text(
+        "Give the article a headline."
+    )
+    article.refresh_from_db()
+    assert article.headline and article.excerpt.startswith("An excerpt")  # nothing saved

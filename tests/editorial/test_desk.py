@@ -461,3 +461,56 @@ def test_page_preview_shows_the_unsaved_title(client, editor):
     assert "About the newsroom" in response.content.decode()
     page.refresh_from_db()
     assert page.title == "About us"
+
+
+# --- the checklist of the open form -----------------------------------------------------
+
+
+def checklist_url(article) -> str:
+    return reverse("admin:articles_article_checklist", args=[article.pk])
+
+
+def test_the_checklist_endpoint_judges_the_posted_form_and_saves_nothing(client, editor):
+    article = ArticleFactory(status=Status.DRAFT, published_at=None, excerpt="Short.")
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert f'data-url="{checklist_url(article)}"' in page
+
+    data = edited(client, article, headline="", excerpt="x" * 400)
+    response = client.post(checklist_url(article), data)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    answer = response.json()
+    assert answer["problems"] == 2
+    assert "Before publishing: 2 things to fix" in answer["html"]
+    assert (
+        'desk-check--problem"><span class="desk-check__mark" aria-hidden="true">✗</span>'
+        in (answer["html"])
+    )
+    assert "Give the article a headline." in answer["html"]  # what was typed, not what was saved
+    article.refresh_from_db()
+    assert article.headline and article.excerpt == "Short."  # nothing saved
+    assert not Autosave.objects.exists()
+
+    fixed = client.post(checklist_url(article), edited(client, article)).json()
+    assert fixed["problems"] == 0
+    assert "Ready to publish: every check passes" in fixed["html"]
+
+
+def test_the_checklist_endpoint_of_a_new_article(client, editor):
+    client.force_login(editor)
+    url = reverse("admin:articles_article_checklist_new")
+    assert f'data-url="{url}"' in client.get(ADD).content.decode()
+    data = form_data(client.get(ADD))
+    data.update(headline="Ferry timetable changes", excerpt="x" * 400)
+    answer = client.post(url, data).json()
+    assert "Excerpt length" in answer["html"] and answer["problems"] >= 1
+    assert not Article.objects.exists()
+
+
+def test_the_checklist_endpoint_is_for_those_who_may_edit(client, contributor, editor):
+    article = ArticleFactory(status=Status.DRAFT, published_at=None)
+    client.force_login(contributor)
+    assert client.post(checklist_url(article), {}).status_code in {403, 404}
+    client.force_login(editor)
+    assert client.get(checklist_url(article)).status_code == 405

@@ -186,3 +186,45 @@ def test_addresses_that_cannot_be_pages_are_not_redirected_to_a_slash(client):
     # /favicon.ico is the site's icon now (issue 18), never a page or a slash redirect.
     assert client.get("/favicon.ico")["Location"].endswith("/img/favicon.png")
     assert client.get("/wp-login.php").status_code == 404
+
+
+def test_a_pages_image_is_shown_once_its_renditions_are_made(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A page had no ``featured_image_rendered`` column, so the rendition task failed when
+    it marked the renditions made and the page showed the placeholder for ever."""
+    import re
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+
+    from images import renditions, tasks
+    from tests.security.helpers import jpeg_bytes
+
+    # As in production: the task is queued when the save commits (tests/images/test_tasks.py).
+    monkeypatch.setattr(
+        tasks,
+        "after_commit",
+        lambda callback, using: tasks.transaction.on_commit(callback, using=using, robust=True),
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        page = PageFactory(
+            title="About us",
+            slug="about",
+            featured_image=ContentFile(jpeg_bytes((1800, 1200)), name="office.jpg"),
+            featured_image_alt="The newsroom's long table by the window",
+        )
+    html = client.get("/about/").content.decode()
+    assert 'class="picture-placeholder"' in html and "<picture" not in html
+
+    for callback in callbacks:  # the commit; the immediate backend runs the task
+        callback()
+    page.refresh_from_db()
+    assert page.featured_image_rendered == page.featured_image.name
+    assert renditions.is_ready(page, "featured_image")
+    html = client.get("/about/").content.decode()
+    assert "<picture" in html and "picture-placeholder" not in html
+    links = re.findall(r"""/media/renditions/[^\s"',]+""", html)
+    assert links
+    for url in links:
+        assert Path(settings.MEDIA_ROOT, url.removeprefix("/media/")).is_file(), url
