@@ -20,7 +20,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 
-from caching import assembly, cache, fragments
+from caching import assembly, cache, edge, fragments
 from caching import tags as cache_tags
 
 # --- requests and responses -----------------------------------------------------------------
@@ -170,7 +170,7 @@ def add_public_headers(
     if "Last-Modified" not in response.headers and changed_at:
         response.headers["Last-Modified"] = http_date(int(changed_at))
     if tags:
-        value = " ".join(sorted(tags))
+        value = edge.header_value(tags)  # bounded: collapsed when too long (caching/edge.py)
         for header in cache.TAG_HEADERS:
             response.headers[header] = value
 

@@ -66,8 +66,11 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
-    # Tags are for caches, not for readers.
+    # Tags are for caches, not for readers. Varnish is the edge (no CDN purged by
+    # Surrogate-Key sits in front; a CDN in front only honours s-maxage): drop both. With a
+    # CDN purged by surrogate key (Fastly…), keep Surrogate-Key: the CDN strips it itself.
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
     if (obj.hits > 0) {
         set resp.http.X-Edge-Cache = "HIT";
     } else {

@@ -238,6 +238,10 @@ PAGE_CACHE_IGNORED_PARAMS = frozenset(
 # a PURGE with the invalidated tags after each change commits; none configured, none sent.
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", "")
 VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", "2"))
+# Bytes each of a page's `xkey` and `Surrogate-Key` headers may take: longer tag sets are
+# collapsed into bucket and kind tags, which every purge also sends (caching/edge.py). Below
+# nginx's default proxy_buffer_size (4 KB pages) with the other headers; Fastly allows 16 KB.
+EDGE_TAG_HEADER_MAX = int(os.environ.get("EDGE_TAG_HEADER_MAX", 4000))
 
 # Fragments (caching/fragments.py): the parts many pages share (navigation, Recent Articles,
 # Our Books, author boxes, article cards) rendered once per content generation, so a page the

@@ -265,3 +265,33 @@ def test_the_deploy_guide_starts_varnishd_with_every_parameter_of_deploy_varnish
     assert params, "deploy/varnish.params lists no parameter"
     for value in params[1::2]:
         assert f"-p {value}" in guide, f"docs/deploy.md does not pass -p {value} to varnishd"
+
+
+def test_an_author_page_with_a_collapsed_tag_header_is_purged_by_an_edit(
+    edge, newsroom, editor, settings, live_server
+):
+    """A prolific author's page sends bucket tags instead of one tag per story
+    (EDGE_TAG_HEADER_MAX, caching/edge.py); the purge of an edit still drops it."""
+    from urllib.request import urlopen
+
+    settings.ARTICLES_PER_PAGE = 100
+    settings.EDGE_TAG_HEADER_MAX = 1500  # what 60 stories need to pass, cheaply
+    author = AuthorFactory(name="Tomas Lindqvist")
+    stories = [
+        ArticleFactory(headline=f"Harbour notebook {n}", section=newsroom["city"], authors=[author])
+        for n in range(60)
+    ]
+    page = {"author": author.get_absolute_url()}
+    with urlopen(f"{live_server.url}{page['author']}") as direct:  # the app, not Varnish
+        xkey = direct.headers["xkey"]
+    assert len(xkey) <= 1500 and f"article:{stories[30].pk} " not in f"{xkey} ", xkey
+    cached(edge, page)
+    assert edge.get(page["author"]).getheader("Surrogate-Key") is None  # not for readers
+
+    story = Article.objects.get(pk=stories[30].pk)
+    story.headline = "Harbour notebook, corrected"
+    services.content_save(obj=story, by=editor)
+
+    response = edge.get(page["author"])
+    assert response.getheader("X-Edge-Cache") == "MISS"
+    assert "Harbour notebook, corrected" in response.text
