@@ -322,7 +322,9 @@ def query_tags(query, tags: set[str]) -> None:
     for item in [*ordering, *query.values_select]:
         if isinstance(item, str):
             name = item.lstrip("-?")
-            if "__" in name or name == "?":
+            if "__" in name:
+                _note_path(base, name, fields, models)
+            elif name == "?":
                 fields.add(field_tag(base, "*"))
             elif name != "pk":
                 try:
@@ -342,6 +344,27 @@ def query_tags(query, tags: set[str]) -> None:
         tags.update(fields)
     else:
         tags.update(tag for tag in fields if not tag.startswith(list_tag(base)))
+
+
+def _note_path(base: type, path: str, fields: set[str], models: set[type]) -> None:
+    """Tags for a value read across relations (``values_list("tag__name")``, ordering by
+    ``author__name``): the column read on the last model and each relation crossed, so a
+    renamed tag or author invalidates the list that printed the old name."""
+    model = _concrete(base)
+    parts = path.split("__")
+    try:
+        for index, part in enumerate(parts):
+            field = model._meta.get_field(part)
+            fields.add(field_tag(model, field.name))
+            if index == len(parts) - 1 or not field.is_relation:
+                break
+            model = _concrete(field.related_model)
+            models.add(model)
+    except Exception:
+        fields.add(field_tag(base, "*"))
+        return
+    if index != len(parts) - 1:  # a transform or lookup after a plain field (``name__lower``)
+        fields.add(field_tag(model, "*"))
 
 
 _tables: dict[str, type] = {}
