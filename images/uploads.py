@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, models
 from django.db.models.fields.files import FieldFile
@@ -148,7 +149,27 @@ def _discard_if_orphaned(upload: _NewUpload) -> None:
     logger.info("Deleting %s: the save that wrote it was rolled back", name)
     for storage, rendition in _renditions(upload):
         _delete_quietly(storage, rendition)
+    _delete_rendition_folder(name)
     _delete_quietly(upload.file.storage, name)
+
+
+def _delete_rendition_folder(name: str) -> None:
+    """Delete the renditions made from the file ``name`` for any row that showed it.
+
+    A library image's file is shown through the rows that use it (an article's featured
+    image keeps a copy of the name, images/library.py), and their renditions are named
+    after the source file (``renditions/<name without extension>/…``, images/storage.py):
+    when the image's own row did not survive, nothing can show them.
+    """
+    from django.core.files.storage import default_storage
+
+    folder = f"{settings.IMAGEKIT_CACHEFILE_DIR}/{os.path.splitext(name)[0]}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (OSError, NotImplementedError):
+        return
+    for file_name in files:
+        _delete_quietly(default_storage, f"{folder}/{file_name}")
 
 
 def _renditions(upload: _NewUpload) -> list[tuple[object, str]]:
