@@ -152,6 +152,17 @@ def restore_initial(form_class, copy: Autosave) -> dict:
     return initial
 
 
+def restore_formset_data(copy: Autosave, prefix: str) -> MultiValueDict | None:
+    """The copy's rows of the inline formset ``prefix`` (its management form and every
+    ``<prefix>-<n>-<field>``) as posted data, or None if the copy has no such formset."""
+    if f"{prefix}-TOTAL_FORMS" not in copy.data:
+        return None
+    start = f"{prefix}-"
+    return MultiValueDict(
+        {name: values for name, values in copy.data.items() if name.startswith(start)}
+    )
+
+
 # --- presence -------------------------------------------------------------------------------
 
 

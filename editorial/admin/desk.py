@@ -149,6 +149,23 @@ class DeskAdminMixin:
         RestoredForm.__name__ = form.__name__
         return RestoredForm
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A restored copy brings back the inline rows (bylines) as typed: the formset is
+        bound to the copy's rows, so added, changed and removed rows all come back (and a
+        row that would not save says why). Only inlines the person may change, and only
+        when the copy has that formset's rows; files stay as saved."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        copy = getattr(request, "_desk_restore", None)
+        if copy is None or request.method != "GET":
+            return kwargs
+        data = autosave.restore_formset_data(copy, prefix)
+        editable = inline.has_change_permission(request, obj) or inline.has_add_permission(
+            request, obj
+        )
+        if data is not None and editable:
+            kwargs.update(data=data, files={})
+        return kwargs
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.pop(RESTORE_PARAM, None)

@@ -208,6 +208,49 @@ def test_new_article_copy_is_offered_restored_and_deleted_by_the_first_save(clie
     assert not Autosave.objects.exists()
 
 
+def test_restore_brings_back_byline_rows_and_tags_as_typed(client, editor):
+    """Nothing typed is lost: the inline byline rows (author, role, order) and the tags
+    typed since the last save come back with the rest of the form."""
+    first, second = AuthorFactory(name="Ada Quarry"), AuthorFactory(name="Ben Tiller")
+    article = ArticleFactory(
+        status=Status.DRAFT, published_at=None, authors=[first], tags=["ferries"]
+    )
+    client.force_login(editor)
+    data = edited(client, article, tags=["ferries", "night buses"])
+    data.update(
+        {
+            "bylines-0-role": "reported_by",
+            "bylines-0-position": "2",
+            "bylines-1-author": str(second.pk),
+            "bylines-1-role": "photos_by",
+            "bylines-1-position": "1",
+        }
+    )
+    assert client.post(autosave_url(article), data).status_code == 200
+
+    restored = client.get(change_url(article) + "?autosave=restore")
+    assert restored.status_code == 200
+    back = form_data(restored)
+    assert str(back["bylines-0-author"]) == str(first.pk)
+    assert str(back["bylines-0-role"]) == "reported_by"
+    assert str(back["bylines-0-position"]) == "2"
+    assert str(back["bylines-1-author"]) == str(second.pk)
+    assert str(back["bylines-1-role"]) == "photos_by"
+    assert str(back["bylines-1-position"]) == "1"
+    assert list(back["tags"]) == ["ferries", "night buses"]
+    page = restored.content.decode()
+    assert "Ben Tiller" in page  # the autocomplete shows the chosen author by name
+    assert "night buses" in page  # a new tag is shown chosen, not dropped
+    assert "could not be kept" in page  # files are still not part of the copy
+
+    # Saving the restored form keeps exactly what was typed.
+    response = client.post(change_url(article), back)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    rows = [(b.author_id, b.role) for b in article.bylines.order_by("position")]
+    assert rows == [(second.pk, "photos_by"), (first.pk, "reported_by")]
+    assert set(article.tags.names()) == {"ferries", "night buses"}
+
+
 # --- presence ------------------------------------------------------------------------------
 
 
