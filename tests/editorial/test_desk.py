@@ -6,6 +6,7 @@ Through the admin's real URLs, with the form as the browser posts it (``form_dat
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -290,8 +291,23 @@ def test_status_and_workflow_buttons_are_above_the_fields(client, editor):
     bar = page.index('id="desk-bar"')
     assert bar < page.index('name="headline"')
     assert bar < page.index('name="_publish"') < page.index('name="headline"')
-    assert 'class="desk-badge desk-badge--draft">Draft<' in page
+    assert 'class="desk-badge desk-badge--draft"' in page
     assert page.count('name="_publish"') == 1
+
+
+def test_the_live_checklist_is_announced_and_the_badge_reads_as_a_status(client, editor):
+    """Screen readers hear the checklist change as the form is typed into (it is
+    re-rendered in place), and the badge says what it is, not just "Draft"."""
+    article = ArticleFactory(status=Status.DRAFT, published_at=None)
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert re.search(r'<div id="desk-checklist" aria-live="polite"[^>]*data-url=', page)
+    assert re.search(
+        r'<span class="desk-badge desk-badge--draft" id="desk-status-badge">'
+        r'<span class="visually-hidden">Status: </span>Draft</span>',
+        page,
+    )
+    assert '<span aria-hidden="true">Status:</span>' in page  # not read twice
 
 
 def test_checklist_shows_every_problem_the_publish_refusal_has(client, editor):
