@@ -1,6 +1,9 @@
 """The image library in the admin: find, upload, describe, and see where an image is used."""
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from images.body import library_src
@@ -69,6 +72,17 @@ class ImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
 
+    def get_urls(self):
+        view = ChooserSearchView.as_view(admin_site=self.admin_site)
+        return [
+            path(
+                "chooser-search/",
+                self.admin_site.admin_view(view),
+                name="images_image_chooser_search",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.display(description="image")
     def thumbnail(self, obj):
         if not obj.pk or not obj.file:
@@ -119,6 +133,24 @@ class ImageAdmin(admin.ModelAdmin):
                 if what.endswith("(in the body)"):
                     protected.append(format_html("{}: {}", what, owner))
         return deleted, counts, perms_needed, protected
+
+
+class ChooserSearchView(AutocompleteJsonView):
+    """The image chooser's search (images/forms.py ``LibraryChooser``): the admin's own
+    autocomplete — same permission and field checks, same search and pages — where each
+    result also carries ``thumbnail``, the staff-only library address the chooser's preview
+    uses. Worked out from the primary key, so a page of results costs no extra query."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if source_field.remote_field.model is not Image:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        result["thumbnail"] = library_src(obj.pk) if obj.file else ""
+        return result
 
 
 def _refusal(request, obj) -> str:

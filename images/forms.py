@@ -62,9 +62,23 @@ class LibraryUploadInput(forms.ClearableFileInput):
 
 
 class LibraryChooser(AutocompleteSelect):
-    """The admin's autocomplete over the library, with a preview of the chosen image."""
+    """The admin's autocomplete over the library, with a preview of the chosen image and a
+    thumbnail beside each search result (``images.admin.ChooserSearchView``; started by
+    static/js/admin-image-chooser.js, which draws the thumbnails, not by the admin's
+    autocomplete.js)."""
 
     template_name = "images/widgets/library_chooser.html"
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:images_image_chooser_search")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        classes = attrs["class"].split()
+        attrs["class"] = " ".join(
+            "library-autocomplete" if name == "admin-autocomplete" else name for name in classes
+        )
+        return attrs
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -134,7 +134,45 @@
     wrapper.insertAdjacentElement("afterend", button);
   });
 
+  // The chooser's select2 (images/forms.py LibraryChooser): the admin's autocomplete
+  // settings, plus a small picture beside each search result (its "thumbnail").
+  function resultWithThumbnail(result) {
+    if (!result.id || !result.thumbnail) return result.text;
+    const row = document.createElement("span");
+    row.className = "library-result";
+    const img = document.createElement("img");
+    img.src = result.thumbnail;
+    img.alt = "";
+    img.width = 48;
+    img.loading = "lazy";
+    img.className = "library-result__thumbnail";
+    row.appendChild(img);
+    row.appendChild(document.createTextNode(result.text));
+    return window.django.jQuery(row);
+  }
+
+  function startChooserSearch(element) {
+    if (!window.django || !window.django.jQuery || !window.django.jQuery.fn.select2) return;
+    window.django.jQuery(element).select2({
+      ajax: {
+        data: function (params) {
+          return {
+            term: params.term,
+            page: params.page,
+            app_label: element.dataset.appLabel,
+            model_name: element.dataset.modelName,
+            field_name: element.dataset.fieldName,
+          };
+        },
+      },
+      templateResult: resultWithThumbnail,
+    });
+  }
+
   function start() {
+    document
+      .querySelectorAll(".library-autocomplete:not([name*=__prefix__])")
+      .forEach(startChooserSearch);
     document.querySelectorAll(".library-chooser").forEach(previewChooser);
     document.querySelectorAll(".library-drop").forEach(dropZone);
   }

@@ -70,3 +70,29 @@ def test_an_editor_inserts_a_library_image_into_the_body(new_context, editor):
     article.refresh_from_db()
     assert f'<figure data-image-id="{image.pk}">' in article.body
     assert ("article (in the body)", article) in image.usage()
+
+
+def test_the_chooser_lists_matches_with_a_thumbnail(new_context, editor):
+    """The featured-image chooser's search results each show a small picture of the image,
+    and picking one still chooses it (the chooser's own select2, images/forms.py)."""
+    image = Image.objects.create(
+        file=image_file("crane.jpg", size=(320, 180)),
+        title="Crane at the container quay",
+        alt_text="A crane lifting a container at dusk",
+    )
+    article = draft_by(editor)
+    page = new_context().new_page()
+    admin_login(page, editor)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    widget = page.locator('select[name="image"] + .select2')
+    widget.get_by_role("combobox").click()
+    page.get_by_role("searchbox").last.fill("crane")
+    option = page.get_by_role("option", name="Crane at the container quay")
+    thumbnail = option.locator("img.library-result__thumbnail")
+    expect(thumbnail).to_be_visible()
+    expect(thumbnail).to_have_attribute("src", f"/admin/images/library/{image.pk}/")
+    thumbnail.evaluate("img => img.decode()")
+    assert thumbnail.evaluate("img => img.naturalWidth") > 0
+    option.click()
+    expect(page.locator("select[name=image]")).to_have_value(str(image.pk))
+    expect(page.locator(".library-chooser__preview")).to_be_visible()

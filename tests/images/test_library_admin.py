@@ -178,3 +178,47 @@ def test_library_addresses_need_a_staff_login_and_the_permission(client, editor)
     results = client.get(search, {"q": "ferry"}).json()["results"]
     assert [r["id"] for r in results] == [image.pk]
     assert client.get(reverse("images:library-image", kwargs={"pk": 98765})).status_code == 404
+
+
+@pytest.mark.parametrize("how_many", [3, 20])
+def test_chooser_search_results_carry_a_thumbnail_in_fixed_queries(
+    client, editor, how_many, django_assert_max_num_queries
+):
+    """The article form's image chooser lists matches with a small picture of each (the
+    staff-only library address its preview uses), at a cost that does not grow with the
+    number of images."""
+    images = [
+        Image.objects.create(file=image_file(f"q{n}.jpg", size=(40, 30)), alt_text=f"Quay {n}")
+        for n in range(how_many)
+    ]
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_add")).content.decode()
+    search = reverse("admin:images_image_chooser_search")
+    assert f'data-ajax--url="{search}"' in page  # the chooser asks this endpoint
+    params = {
+        "term": "quay",
+        "app_label": "articles",
+        "model_name": "article",
+        "field_name": "image",
+    }
+    with django_assert_max_num_queries(7):  # session, user, permissions, count, page
+        response = client.get(search, params)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == how_many
+    by_id = {r["id"]: r for r in results}
+    for image in images:
+        found = by_id[str(image.pk)]
+        assert found["text"] == str(image)
+        assert found["thumbnail"] == reverse("images:library-image", kwargs={"pk": image.pk})
+    assert client.get(found["thumbnail"]).status_code in {200, 302}
+
+
+def test_chooser_search_keeps_the_admin_autocomplete_checks(client, editor):
+    """Same refusals as the admin's own autocomplete: a field that is not an autocomplete
+    over the library is refused, and so is someone not logged in."""
+    search = reverse("admin:images_image_chooser_search")
+    params = {"term": "", "app_label": "articles", "model_name": "article"}
+    assert client.get(search, {**params, "field_name": "image"}).status_code == 302
+    client.force_login(editor)
+    assert client.get(search, {**params, "field_name": "headline"}).status_code == 403
