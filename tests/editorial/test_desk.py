@@ -252,6 +252,43 @@ def test_restore_brings_back_byline_rows_and_tags_as_typed(client, editor):
     assert set(article.tags.names()) == {"ferries", "night buses"}
 
 
+def test_a_new_articles_copy_brings_back_its_byline_rows(client, editor):
+    author = AuthorFactory(name="Cy Harbour")
+    client.force_login(editor)
+    data = form_data(client.get(ADD))
+    data.update(
+        {
+            "headline": "Night ferries",
+            "_autosave_token": TOKEN,
+            "bylines-0-author": str(author.pk),
+            "bylines-0-role": "written_by",
+        }
+    )
+    assert client.post(NEW_AUTOSAVE, data).status_code == 200
+    restored = client.get(f"{ADD}?autosave={TOKEN}")
+    back = form_data(restored)
+    assert str(back["bylines-0-author"]) == str(author.pk)
+    assert back["bylines-0-role"] == "written_by"
+    assert "Cy Harbour" in restored.content.decode()
+
+
+def test_a_copy_whose_byline_author_is_gone_restores_with_a_clear_error(client, editor):
+    """Restoring never fails: a row that can no longer be saved says why, the rest is back."""
+    gone = AuthorFactory(name="Dee Parted")
+    article = ArticleFactory(status=Status.DRAFT, published_at=None)
+    client.force_login(editor)
+    data = edited(client, article, headline="Kept headline")
+    data.update({"bylines-1-author": str(gone.pk), "bylines-1-role": "by"})
+    client.post(autosave_url(article), data)
+    gone.delete()
+
+    restored = client.get(change_url(article) + "?autosave=restore")
+    assert restored.status_code == 200
+    assert restored.context["adminform"].form["headline"].value() == "Kept headline"
+    formset = restored.context["inline_admin_formsets"][0].formset
+    assert "Select a valid choice" in str(formset.errors[1]["author"])
+
+
 # --- presence ------------------------------------------------------------------------------
 
 
