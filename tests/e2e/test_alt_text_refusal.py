@@ -66,3 +66,29 @@ def test_a_file_name_for_alt_text_is_refused_and_real_words_publish(page, editor
     assert article.featured_image_alt == WORDS
     image.refresh_from_db()
     assert image.alt_text == WORDS  # the words belong to the library image
+
+
+def test_the_desk_bar_with_a_red_checklist_passes_axe(new_context, editor, axe_source):
+    """The bar as a screen reader meets it while something is red: axe-core, scoped to the
+    bar, finds no violation of any impact; the checklist is a polite live region."""
+    from tests.e2e.test_accessibility import describe
+
+    image = Image.objects.create(file=image_file("gull.jpg"), alt_text=FILE_NAME)
+    article = ArticleFactory(
+        status=Article.Status.DRAFT,
+        published_at=None,
+        image=image,
+        featured_image=image.file.name,
+        featured_image_alt=FILE_NAME,
+    )
+    page = new_context(bypass_csp=True).new_page()
+    admin_login(page, editor)
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    expect(page.locator("#desk-checklist .desk-check--problem")).to_have_count(1)
+    expect(page.locator("#desk-checklist")).to_have_attribute("aria-live", "polite")
+    page.add_script_tag(path=str(axe_source))
+    violations = page.evaluate(
+        "async () => (await axe.run({include: [['#desk-bar']]},"
+        " {resultTypes: ['violations']})).violations"
+    )
+    assert not violations, describe(violations)
