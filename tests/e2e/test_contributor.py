@@ -81,7 +81,7 @@ def test_contributor_writes_and_submits_an_article_for_review(page, contributor,
     page.get_by_label("Standfirst:").fill("Late-shift workers get their ride home back.")
     choose_autocomplete(page, "section", "Transport")
     write_body(page)
-    page.get_by_label("Featured image:").set_input_files(photo)
+    page.locator("input[type=file][name=featured_image]").set_input_files(photo)
     page.get_by_label("Alt text:").fill(ALT)
     page.get_by_label("Caption:").fill("The first night bus in two years.")
     choose_autocomplete(page, "bylines-0-author", writer.name)
