@@ -1,6 +1,8 @@
 """The image library in a real browser: an upload that survives a form error, and a library
 image inserted into the body (issue 18)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,6 +67,11 @@ def test_an_editor_inserts_a_library_image_into_the_body(new_context, editor):
     dialog.get_by_label("Search the image library").fill("gulls")
     dialog.locator(f"button[data-image-id='{image.pk}']").click()
     expect(dialog).to_have_count(0)
+    # The editor writes its document into the form's field as it changes: wait for it there
+    # before saving (on a loaded machine the click on Save can come first).
+    expect(page.locator("textarea[name=body]")).to_have_value(
+        re.compile(rf"/admin/images/library/{image.pk}/")
+    )
     page.locator("input[name=_save]").click()
     expect(page.locator(".errornote")).to_have_count(0)
     article.refresh_from_db()
