@@ -207,6 +207,33 @@ class Media(Step):
                 return private.save(name, handle)
         return name
 
+    def set_featured_image(self, obj, item, *, words: dict[str, str]) -> list[str]:
+        """Give ``obj`` (a post's article or a page) the item's featured image; report lines.
+
+        ``words`` maps the media's ``alt``/``caption``/``credit`` to the row's own fields (a
+        page has alt text only). No thumbnail clears an earlier run's image on a saved row.
+        """
+        thumbnail_id = item.meta_value("_thumbnail_id").strip()
+        if not thumbnail_id.isdigit():
+            if obj.pk and obj.featured_image:
+                obj.featured_image = ""
+                for field in words.values():
+                    setattr(obj, field, "")
+            return []
+        media = self.lookup.by_id.get(int(thumbnail_id))
+        if media is None:
+            why = self.problems.get(int(thumbnail_id), "it is not in the export")
+            return [f"its featured image (attachment {thumbnail_id}) was not imported: {why}"]
+        if not media.name:  # dry run: checked, not copied
+            return []
+        if obj.featured_image.name != media.name:
+            obj.featured_image = self.private_copy(media.name)
+        for word, field in words.items():
+            setattr(obj, field, getattr(media, word))
+        if not media.alt:
+            return ["its featured image has no usable alt text; add it before publishing again"]
+        return []
+
     def copy_image(self, path: str, ref: str) -> tuple[str, str]:
         """Check an uploads file and store a copy: (storage name, '') or ('', problem).
 

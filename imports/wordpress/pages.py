@@ -157,7 +157,7 @@ class Pages(Step):
         page.seo_title = seo.get("seo_title", "")
         page.seo_description = seo.get("seo_description", "")
         notes += self.set_parent(page, item)
-        notes += self.set_featured_image(page, item)
+        notes += self.media.set_featured_image(page, item, words={"alt": "featured_image_alt"})
         note = ""
         if page.pk is None:
             wanted = mapping.slug_candidate(item.post_name, title)[:SLUG_LIMIT].strip("-")
@@ -216,26 +216,6 @@ class Pages(Step):
             note = note or f"another page here used {prefix}{wanted}/"
             note += f"; its address here is {prefix}{candidate}/"
         return candidate, note
-
-    def set_featured_image(self, page: Page, item: WPItem) -> list[str]:
-        thumbnail_id = item.meta_value("_thumbnail_id").strip()
-        if not thumbnail_id.isdigit():
-            if page.pk and page.featured_image:
-                page.featured_image = ""
-                page.featured_image_alt = ""
-            return []
-        media = self.media.lookup.by_id.get(int(thumbnail_id))
-        if media is None:
-            why = self.media.problems.get(int(thumbnail_id), "it is not in the export")
-            return [f"its featured image (attachment {thumbnail_id}) was not imported: {why}"]
-        if not media.name:  # dry run: checked, not copied
-            return []
-        if page.featured_image.name != media.name:
-            page.featured_image = self.media.private_copy(media.name)
-        page.featured_image_alt = media.alt
-        if not media.alt:
-            return ["its featured image has no usable alt text; add it before publishing again"]
-        return []
 
     def page_redirects(self, item: WPItem, page: Page, ref: str) -> None:
         """The permalink and ``/?page_id=ID`` lead to the page; an old address that is one

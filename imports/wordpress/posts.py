@@ -165,7 +165,15 @@ class Posts(Step):
         seo = mapping.seo_fields(item)
         article.seo_title = seo.get("seo_title", "")
         article.seo_description = seo.get("seo_description", "")
-        notes += self.set_featured_image(article, item)
+        notes += self.media.set_featured_image(
+            article,
+            item,
+            words={
+                "alt": "featured_image_alt",
+                "caption": "featured_image_caption",
+                "credit": "featured_image_credit",
+            },
+        )
         if creating:
             article.slug = unique_slug(
                 article,
@@ -182,29 +190,6 @@ class Posts(Step):
         workflow.adopt_state(article, plan, wp_id=item.wp_id)
         workflow.add_to_revision(article)
         return notes
-
-    def set_featured_image(self, article: Article, item: WPItem) -> list[str]:
-        thumbnail_id = item.meta_value("_thumbnail_id").strip()
-        if not thumbnail_id.isdigit():
-            if article.pk and article.featured_image:
-                article.featured_image = ""
-                article.featured_image_alt = article.featured_image_caption = ""
-                article.featured_image_credit = ""
-            return []
-        media = self.media.lookup.by_id.get(int(thumbnail_id))
-        if media is None:
-            why = self.media.problems.get(int(thumbnail_id), "it is not in the export")
-            return [f"its featured image (attachment {thumbnail_id}) was not imported: {why}"]
-        if not media.name:  # dry run: checked, not copied
-            return []
-        if article.featured_image.name != media.name:
-            article.featured_image = self.media.private_copy(media.name)
-        article.featured_image_alt = media.alt
-        article.featured_image_caption = media.caption
-        article.featured_image_credit = media.credit
-        if not media.alt:
-            return ["its featured image has no usable alt text; add it before publishing again"]
-        return []
 
     def post_redirects(self, item: WPItem, article: Article, ref: str) -> None:
         paths = mapping.old_paths(item.link, self.hosts, self.base)
