@@ -58,6 +58,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from caching import mirror
 from caching import tags as cache_tags
 from newsroom.lru import BoundedLRU
 
@@ -140,23 +141,66 @@ def current_version() -> int:
     return int(value)
 
 
-def _bump_epoch() -> None:
+def _bump_epoch() -> int:
     store = state_cache()
     try:
-        store.incr(EPOCH_KEY)
+        return store.incr(EPOCH_KEY)
     except ValueError:  # missing: start above any value it had before (see _counter_start)
         store.add(EPOCH_KEY, _counter_start(), timeout=None)
-        store.incr(EPOCH_KEY)
+        return store.incr(EPOCH_KEY)
+
+
+# With Redis, one script writes an invalidation: the new versions, when content changed, the
+# epoch and the log entry the processes' copies of the versions follow (caching/mirror.py),
+# so no reader sees the new epoch before its entry, nor the entry before the versions.
+_DELIVER_SCRIPT = """
+local counter, epoch_key, changed_key = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('EXISTS', counter) == 0 then redis.call('SET', counter, ARGV[1]) end
+local version = redis.call('INCR', counter)
+for i = 4, #KEYS do redis.call('SET', KEYS[i], version) end
+redis.call('SET', changed_key, ARGV[2])
+if redis.call('EXISTS', epoch_key) == 0 then redis.call('SET', epoch_key, ARGV[1]) end
+local epoch = redis.call('INCR', epoch_key)
+redis.call('SET', ARGV[3] .. string.format('%d', epoch), ARGV[4], 'EX', ARGV[5])
+return {version, epoch}
+"""
+
+
+def _redis_client(store):
+    """The Redis connection behind a django-redis cache (one server), else None."""
+    client = getattr(store, "client", None)
+    if type(client).__name__ != "DefaultClient" or len(getattr(client, "_server", ())) != 1:
+        return None
+    return client
 
 
 def _deliver(tags: set[str]) -> None:
-    version = next_version()
-    values: dict[str, Any] = {tag_key(tag): version for tag in tags}
-    values[CHANGED_AT_KEY] = now_ts()
-    state_cache().set_many(values, timeout=None)
-    # After the versions: a reader that saw the old epoch read its tags before this write
-    # or together with it (one MGET), so it checks them again once it sees the new epoch.
-    _bump_epoch()
+    store = state_cache()
+    keys = [tag_key(tag) for tag in tags]
+    entry = mirror.log_value(keys)
+    client = _redis_client(store)
+    if client is not None:
+        connection = client.get_client(write=True)
+        connection.eval(
+            _DELIVER_SCRIPT,
+            3 + len(keys),
+            *(store.make_key(key) for key in (COUNTER_KEY, EPOCH_KEY, CHANGED_AT_KEY, *keys)),
+            _counter_start(),
+            client.encode(now_ts()),
+            store.make_key(mirror.LOG_KEY_PREFIX),
+            client.encode(entry),
+            mirror.LOG_TIMEOUT,
+        )
+    else:
+        version = next_version()
+        values: dict[str, Any] = dict.fromkeys(keys, version)
+        values[CHANGED_AT_KEY] = now_ts()
+        store.set_many(values, timeout=None)
+        # After the versions: a reader that saw the old epoch read its tags before this
+        # write or together with it (one MGET), so it checks them again once it sees the
+        # new epoch. A reader that sees the epoch before its log entry drops its copy.
+        epoch = _bump_epoch()
+        store.set(mirror.log_key(epoch), entry, timeout=mirror.LOG_TIMEOUT)
     from caching import edge
 
     edge.purge(tags)
@@ -203,6 +247,7 @@ def forget_pending() -> None:
     with _pending_lock:
         _pending.clear()
     _distrust.clear()
+    mirror.mirror.clear()
 
 
 def ensure_trusted() -> None:
@@ -423,10 +468,14 @@ def check_schedule(
 
 
 def read_state(tags: Iterable[str] = (), extra_keys: Iterable[str] = ()) -> dict[str, Any]:
-    """The schedule, the versions of ``tags`` (and ``extra_keys``) in one read."""
+    """The schedule, the versions of ``tags`` (and ``extra_keys``) in one read: the versions
+    this process holds for the current epoch come from its copy (caching/mirror.py)."""
     ensure_trusted()
-    keys = [NEXT_PUBLICATION_KEY, *extra_keys, *(tag_key(tag) for tag in tags)]
-    return state_cache().get_many(keys)
+    store = state_cache()
+    keys = [NEXT_PUBLICATION_KEY, *extra_keys]
+    if not mirror.enabled(store):
+        return store.get_many([*keys, *(tag_key(tag) for tag in tags)])
+    return mirror.mirror.read(store, [tag_key(tag) for tag in tags], keys, EPOCH_KEY)
 
 
 def tags_valid(version: int, tags: Iterable[str], values: dict[str, Any]) -> bool:

@@ -130,13 +130,7 @@ def build_entry(
     tags = frozenset(recorder.tags)
     entry = (version, tags, value)
     try:
-        page_cache_module.remember_tags(
-            tags,
-            version,
-            page_cache_module.state_cache().get_many(
-                [page_cache_module.tag_key(tag) for tag in tags]
-            ),
-        )
+        page_cache_module.remember_tags(tags, version, page_cache_module.read_state(tags))
         if _local_enabled():
             local_fragments.put(key, entry)
         fragment_cache().set(key, entry, timeout=settings.FRAGMENT_CACHE_TIMEOUT)

@@ -377,11 +377,7 @@ class PageCacheMiddleware:
         )
         try:
             cache.ensure_trusted()
-            cache.remember_tags(
-                own_tags,
-                version,
-                cache.state_cache().get_many([cache.tag_key(t) for t in own_tags]),
-            )
+            cache.remember_tags(own_tags, version, cache.read_state(own_tags))
             if cache.local_pages_enabled():
                 cache.local_pages.put(key, entry)
             cache.page_cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)

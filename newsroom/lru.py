@@ -34,6 +34,10 @@ class BoundedLRU:
             while len(self._entries) > limit:
                 self._entries.popitem(last=False)
 
+    def pop(self, key: Hashable) -> Any | None:
+        with self._lock:
+            return self._entries.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

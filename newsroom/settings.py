@@ -200,6 +200,9 @@ if not REDIS_URL:
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 3600))
 # Pages each process also keeps in memory in front of Redis (checked against the generation).
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 256))
+# Tag versions each process keeps, followed through the invalidation log (caching/mirror.py):
+# a check then reads the epoch and only the versions it lacks. 0 reads every version each time.
+PAGE_CACHE_TAG_MIRROR_ENTRIES = int(os.environ.get("PAGE_CACHE_TAG_MIRROR_ENTRIES", 100_000))
 # HTTP caching: browsers keep a page a minute; shared caches (nginx, a CDN) ten seconds and
 # may serve it half a minute longer while they revalidate. See docs/deploy.md.
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 60))
