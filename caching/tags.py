@@ -57,11 +57,19 @@ class Recorder:
     __slots__ = ("tags", "parent")
 
     def __init__(self, parent: Recorder | None):
-        self.tags: set[str] = set(parent.tags) if parent is not None else {ALL}
         handed = _pending_objects.get()
-        if handed:
-            self.tags |= handed
+        if handed is not None:
+            # A fragment told what it shows (``handing``): its keys' objects and the lists
+            # loaded on them, not everything the page read before it — a shared fragment
+            # that took the page's tags would be dropped, with every page showing it,
+            # whenever any of them changed.
+            tags, lists = handed
+            self.tags: set[str] = {ALL, *tags}
+            if parent is not None and lists:
+                self.tags |= {tag for tag in parent.tags if _loaded_on(tag, lists)}
             _pending_objects.set(None)
+        else:
+            self.tags = set(parent.tags) if parent is not None else {ALL}
         self.parent = parent
 
 
@@ -107,6 +115,52 @@ def record(tags: Iterable[str]) -> None:
         recorder.tags.update(tags)
 
 
+def _loaded_lists(values: Iterable[object], depth: int = 2) -> set[tuple[str, str]]:
+    """For each list prefetched on the model instances among ``values`` (an article's
+    bylines, say): its list tag and the owner's pk. The query that loaded it recorded its
+    tags in the page (``bylines:list:article:42``, ``bylines:list:field:position``); a
+    fragment showing the list needs them too (a byline added, reordered)."""
+    found: set[tuple[str, str]] = set()
+    for value in values:
+        kind = type(value)
+        if kind is list or kind is tuple:
+            found |= _loaded_lists(value, depth)
+            continue
+        if not issubclass(kind, Model) or value.pk is None:
+            continue
+        for name, rows in getattr(value, "_prefetched_objects_cache", {}).items():
+            model = getattr(rows, "model", None)
+            if model is None:
+                continue
+            found.add((list_tag(model), str(value.pk)))
+            try:
+                through = getattr(value._meta.get_field(name), "through", None)
+            except Exception:
+                through = None
+            if through is None:
+                relation = getattr(kind, name, None)
+                through = getattr(getattr(relation, "rel", None), "through", None)
+            if through is not None:
+                found.add((list_tag(through), str(value.pk)))
+            if depth:
+                found |= _loaded_lists(list(rows), depth - 1)
+        if depth:
+            found |= _loaded_lists(list(value._state.fields_cache.values()), depth - 1)
+    return found
+
+
+def _loaded_on(tag: str, lists: set[tuple[str, str]]) -> bool:
+    """Whether ``tag`` was recorded by the query of one of ``lists``: the whole list, a
+    field of its rows, or the list narrowed to its owner (``…:article:42``)."""
+    for prefix, owner in lists:
+        if tag == prefix or (
+            tag.startswith(prefix + ":")
+            and (tag.startswith(prefix + ":field:") or tag.endswith(":" + owner))
+        ):
+            return True
+    return False
+
+
 def object_tags(values: Iterable[object], depth: int = 2) -> set[str]:
     """The tags of the model instances among ``values`` and of the rows cached on them
     (``select_related``, ``prefetch_related``)."""
@@ -129,9 +183,17 @@ def object_tags(values: Iterable[object], depth: int = 2) -> set[str]:
     return found
 
 
-def record_objects(values: Iterable[object]) -> None:
-    """Start a recording's tags with the objects it was handed (see ``object_tags``)."""
-    _pending_objects.set(object_tags(values))
+@contextmanager
+def handing(values: Iterable[object]) -> Iterator[None]:
+    """Within the block, the next recording starts with the tags of the objects ``values``
+    (and the rows cached on them, ``object_tags``) instead of its parent's: a fragment keyed
+    by those objects shows them without a query, and nothing else the page read."""
+    values = list(values)
+    token = _pending_objects.set((object_tags(values), _loaded_lists(values)))
+    try:
+        yield
+    finally:
+        _pending_objects.reset(token)  # not consumed when a stored copy was used
 
 
 _pending_objects: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(

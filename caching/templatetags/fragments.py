@@ -30,14 +30,26 @@ class FragmentNode(template.Node):
     def render(self, context):
         name = self.name.resolve(context)
         keys = [key.resolve(context) for key in self.keys]
-        if not cache_tags.is_recording():
-            # Rendered outside a recorded request: the objects the block is given are what it
-            # can show without a query (its own queries are recorded as it renders).
-            cache_tags.record_objects(context.flatten().values())
-        html = fragments.get_or_build(
-            context.get("request"), name, keys, lambda: str(self.nodelist.render(context))
-        )
+        # The block is shared by every page with the same keys, so what it shows comes from
+        # its keys' objects (``article`` of ``article.pk``, with the rows loaded on it) or
+        # from its own queries, which are recorded as it renders: those objects' tags are
+        # where its recording starts, not the page's.
+        with cache_tags.handing(self._key_objects(context)):
+            html = fragments.get_or_build(
+                context.get("request"), name, keys, lambda: str(self.nodelist.render(context))
+            )
         return mark_safe(html)  # the block's own rendered, auto-escaped output
+
+    def _key_objects(self, context) -> list[object]:
+        objects = []
+        for key in self.keys:
+            variable = key.var
+            if isinstance(variable, template.Variable) and variable.lookups:
+                try:
+                    objects.append(template.Variable(variable.lookups[0]).resolve(context))
+                except template.VariableDoesNotExist:
+                    continue
+        return objects
 
 
 @register.tag

@@ -15,9 +15,10 @@ from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory
 
 from .site import fresh
-from .test_invalidation import edit_article, rename_author, retitle_book
+from .test_invalidation import add_byline, edit_article, rename_author, retitle_book
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+STATUS = cache.STATUS_HEADER
 
 
 def build_counter():
@@ -171,6 +172,32 @@ def test_an_author_box_is_shared_by_the_authors_articles(client, world):
         assert stored is not None and world.author.name in stored[-1]
         page = client.get(third.get_absolute_url()).content.decode()
     assert stored[-1] in page
+
+
+def test_an_edit_keeps_other_articles_that_share_the_author_box(client, world):
+    """The author box built on one article's page carries the author's tags, not that
+    article's: editing the article must not drop the box, nor the pages of the author's
+    other articles (in a working day, every article by the author of the story being edited)."""
+    url, other = world.urls["article"], world.urls["other article"]
+    client.get(url)  # the author box is built here, inside this article's page
+    client.get(other)
+    assert client.get(other)[STATUS] == "HIT"
+    needle = edit_article(world)
+    response = client.get(other)
+    assert response[STATUS] in {"HIT", "PARTIAL"}  # Recent Articles shows the new headline
+    assert response.content == fresh(client, other).content
+    assert needle in client.get(url).content.decode()
+    key = fragments.fragment_key("author-box", (world.author.pk, 3))
+    assert f"article:{world.article.pk}" not in fragments.fragment_cache().get(key)[1]
+
+
+def test_a_card_follows_a_byline_added_to_its_article(client, world):
+    """A card shows the bylines loaded on its article: their list's tags come with it."""
+    home = world.urls["home"]
+    client.get(home)
+    needle = add_byline(world)
+    assert needle in client.get(home).content.decode()
+    assert client.get(home).content == fresh(client, home).content
 
 
 @pytest.mark.parametrize("corrected", [False, True], ids=["plain", "with a correction"])
