@@ -75,7 +75,7 @@ function init(args)
   paths = dofile(args[1])
   math.randomseed(os.time() * 97 + id)
   i = math.random(#paths)
-  responses, edge_hits, app_hits, bad, s503 = 0, 0, 0, 0, 0
+  responses, edge_hits, app_hits, bad, s503, partials, misses = 0, 0, 0, 0, 0, 0, 0
 end
 function request()
   i = i % #paths + 1
@@ -92,16 +92,22 @@ function response(status, headers, body)
     edge_hits = edge_hits + 1
   elseif header(headers, "X-Page-Cache") == "HIT" then
     app_hits = app_hits + 1
+  elseif header(headers, "X-Page-Cache") == "PARTIAL" then
+    partials = partials + 1
+  else
+    misses = misses + 1
   end
 end
 function done(summary, latency, requests)
-  local r, e, a, b, u = 0, 0, 0, 0, 0
+  local r, e, a, b, u, p, m = 0, 0, 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     r = r + t:get("responses"); e = e + t:get("edge_hits")
     a = a + t:get("app_hits"); b = b + t:get("bad"); u = u + t:get("s503")
+    p = p + t:get("partials"); m = m + t:get("misses")
   end
   io.write(string.format(
-    "WORKDAY responses=%d edge_hits=%d app_hits=%d non200=%d s503=%d\n", r, e, a, b, u))
+    "WORKDAY responses=%d edge_hits=%d app_hits=%d non200=%d s503=%d partials=%d misses=%d\n",
+    r, e, a, b, u, p, m))
 end
 """
 
@@ -398,6 +404,8 @@ class Phase:
     responses: int = 0
     edge_hits: int = 0
     app_hits: int = 0
+    partials: int = 0
+    misses: int = 0
     non200: int = 0
     s503: int = 0
     checks: Checks = field(default_factory=Checks)
@@ -436,6 +444,7 @@ def wrk(base: str, seconds: int, args, paths_file: Path, script: Path, phase: Ph
     phase.responses, phase.non200 = int(counts["responses"]), int(counts["non200"])
     phase.s503 = int(counts["s503"])
     phase.edge_hits, phase.app_hits = int(counts["edge_hits"]), int(counts["app_hits"])
+    phase.partials, phase.misses = int(counts["partials"]), int(counts["misses"])
 
 
 VARNISH_COUNTERS = (
@@ -480,6 +489,7 @@ def run_phase(
     print(
         f"  {front:<8} {name:<12} {phase.rps:8.0f} req/s  p50 {phase.p50_ms:7.2f} ms  "
         f"p99 {phase.p99_ms:7.2f} ms  hits {phase.hit_ratio:6.1%}  "
+        f"(partial {phase.partials}, miss {phase.misses} of {phase.responses})  "
         f"checked {phase.checks.sampled} stale {phase.checks.stale} leaks {phase.checks.leaks}"
         f"  {phase.editors if working else ''}"
     )
