@@ -34,8 +34,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
-from django.db.models import F, ForeignKey, Model
-from django.db.models.expressions import Col
+from django.db.models import Count, F, ForeignKey, Model
+from django.db.models.expressions import Col, Star
 from django.db.models.lookups import Exact, In
 from django.db.models.sql import compiler as sql_compiler
 from django.db.models.sql.subqueries import AggregateQuery, DeleteQuery, InsertQuery, UpdateQuery
@@ -298,13 +298,38 @@ def _cols(expression, found: list) -> bool:
     return all(_cols(source, found) for source in sources if source is not None)
 
 
+def _counts_rows(outer) -> bool:
+    """Whether an aggregate over a subquery is a plain ``COUNT(*)`` of its rows."""
+    inner = outer.inner_query
+    if inner.distinct or inner.combinator or isinstance(inner.group_by, tuple):
+        return False
+    annotations = list(outer.annotations.values())
+    return bool(annotations) and all(
+        isinstance(annotation, Count)
+        and not annotation.distinct
+        and annotation.filter is None
+        and all(
+            isinstance(source, Star)
+            for source in annotation.get_source_expressions()
+            if source is not None
+        )
+        for annotation in annotations
+    )
+
+
 def query_tags(query, tags: set[str]) -> None:
     """Add to ``tags`` what the answer of ``query`` depends on (see the module docstring)."""
     if isinstance(query, AggregateQuery):
         # An aggregate over a subquery (a sliced or distinct count, Max of a column): the
-        # outer expressions refer to the inner columns by name, so any change may move it.
-        query = query.inner_query
-        if getattr(query, "model", None) is not None and is_content_model(query.model):
+        # outer expressions refer to the inner columns by name, so any change may move it —
+        # unless it only counts the inner rows (a paginator's bounded count): then which
+        # rows the inner query holds is all it depends on, and its own tags say that.
+        outer, query = query, query.inner_query
+        if (
+            getattr(query, "model", None) is not None
+            and is_content_model(query.model)
+            and not _counts_rows(outer)
+        ):
             tags.add(field_tag(query.model, "*"))
     base = getattr(query, "model", None)
     if base is None:

@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Byline
 from caching import cache
-from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
 from .site import fresh, prime
 
@@ -234,6 +234,23 @@ def test_changes_to_unrelated_models_keep_the_cache(client, world):
     client.get(url)
     UserFactory(username="someone")
     assert client.get(url)[STATUS] == "HIT"
+
+
+def test_an_edit_keeps_the_lists_it_is_not_in(client, world):
+    """Another section's and another writer's pages do not show the edited article: their
+    paginated lists (a bounded count, articles/pagination.py) depend on which articles they
+    hold, not on every field of every article."""
+    elsewhere = SectionFactory(name="Gardens")
+    writer = AuthorFactory(name="Pia Lund")
+    ArticleFactory(headline="Roses in December", section=elsewhere, authors=[writer])
+    urls = [elsewhere.get_absolute_url(), writer.get_absolute_url()]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)[STATUS] == "HIT"
+    edit_article(world)
+    for url in urls:
+        assert client.get(url)[STATUS] == "HIT", url
+    assert "Tram line reaches the harbour" in client.get(world.urls["section"]).content.decode()
 
 
 # --- scheduled publication ------------------------------------------------------------------
