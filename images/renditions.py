@@ -252,6 +252,35 @@ class OpenGraphSpec(ImageSpec):
     options = {"quality": 85, "optimize": True, "progressive": True}
 
 
+def unsaved_rendition(file, max_width: int) -> tuple[str, int, int] | None:
+    """A new upload not saved anywhere, as a ``data:`` URL JPEG at most ``max_width`` wide,
+    for the preview of the form that carries it: ``(src, width, height)``, or None when it
+    cannot be read or would take more than a rendition may to decode.
+
+    Made with the renditions' own processors (bounded decode, orientation, no metadata), in
+    memory: nothing is written to storage for a preview.
+    """
+    import base64
+    import io
+
+    processors = [DecodeBudget(max_width), Transpose(), FitWidth(max_width), StripMetadata()]
+    try:
+        file.seek(0)
+        with Image.open(file) as source:
+            img = source
+            for processor in processors:
+                img = processor.process(img)
+            img = img.convert("RGB")
+            buffer = io.BytesIO()
+            img.save(buffer, format="JPEG", quality=80)
+    except (RenditionRefused, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    finally:
+        file.seek(0)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"data:image/jpeg;base64,{encoded}", img.size[0], img.size[1]
+
+
 @dataclass(frozen=True)
 class Family:
     """One kind of picture, made at several widths in WebP and JPEG."""
