@@ -43,7 +43,7 @@ from django.db.models.signals import post_save
 from imagekit.models import ImageSpecField
 from imagekit.specs import ImageSpec
 from PIL import Image
-from pilkit.processors import ResizeToFill, Transpose
+from pilkit.processors import Transpose
 from pilkit.processors.utils import resolve_palette
 
 from newsroom.lru import BoundedLRU
@@ -239,13 +239,29 @@ def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> ty
     )
 
 
+class FillAroundFocalPoint:
+    """Fill exactly ``width``×``height``: crop to that shape around the focal point of the
+    image being rendered (``CropToAspect``), then resize. pilkit's ``ResizeToFill`` always
+    keeps the centre, which cuts off a subject near an edge."""
+
+    def __init__(self, width: int, height: int):
+        self.size = (width, height)
+
+    def process(self, img):
+        img = CropToAspect(self.size).process(img)
+        if img.size == self.size:
+            return img
+        return resolve_palette(img).resize(self.size, Image.Resampling.LANCZOS)
+
+
 class OpenGraphSpec(ImageSpec):
-    """The 1200×630 JPEG link previews use (Open Graph, X cards); filled and cropped."""
+    """The 1200×630 JPEG link previews use (Open Graph, X cards); filled, and cropped
+    around the library image's focal point like every other crop."""
 
     processors = [
         DecodeBudget(OG_IMAGE_WIDTH, fill=(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT)),
         Transpose(),
-        ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT),
+        FillAroundFocalPoint(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT),
         StripMetadata(),
     ]
     format = "JPEG"
