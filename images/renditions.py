@@ -244,7 +244,11 @@ class FillAroundFocalPoint:
     image being rendered (``CropToAspect``), then resize. pilkit's ``ResizeToFill`` always
     keeps the centre, which cuts off a subject near an edge."""
 
+    #: Its output is exactly ``width``×``height`` (images/sharing.py ``rendition_size``).
+    fills = True
+
     def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
         self.size = (width, height)
 
     def process(self, img):
