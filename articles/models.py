@@ -319,6 +319,16 @@ class Article(EditorialModel):
 
         return revisions.restore_related(self, data)
 
+    def preview_related(self, form, formsets) -> dict[str, list]:
+        """The form's bylines (the inline rows) and its tags, unsaved."""
+        from .preview import unsaved_tags
+
+        rows = super().preview_related(form, formsets)
+        tags = unsaved_tags(form)
+        if tags is not None:
+            rows["tags"] = tags
+        return rows
+
     @property
     def is_republished(self) -> bool:
         return bool(self.source_name)

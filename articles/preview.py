@@ -7,11 +7,16 @@ public article view and template, the gate widened to every article, and a banne
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from taggit.models import Tag
 
 from editorial.models import PreviewLink
-from editorial.previews import apply_unsaved, make_private
+from editorial.previews import UnsavedForm, apply_unsaved, make_private
 
 from .models import Article
 from .views import ArticleDetailView, LiveArticleMixin
@@ -63,15 +68,32 @@ def render_article_preview(
     article: Article,
     *,
     link: PreviewLink | None = None,
-    unsaved: Article | None = None,
+    unsaved: UnsavedForm | None = None,
 ) -> HttpResponse:
     """The preview page of ``article``; the caller has already decided who may see it.
 
-    ``unsaved``: the article as the editor's open form has it, shown instead of the saved
-    text (``editorial/previews.py``).
+    ``unsaved``: the article as the editor's open form has it (text, bylines, tags, image),
+    shown instead of what is saved (``editorial/previews.py``).
     """
     view = ArticlePreviewView.as_view(preview_link=link, unsaved=unsaved)
     response = view(request, pk=article.pk, slug=article.slug)
     if hasattr(response, "render"):
         response.render()
     return make_private(response)
+
+
+def unsaved_tags(form) -> list[Tag] | None:
+    """The tags the open article form names, for its preview: tags that exist as they are
+    stored (matched without regard to case, as saving would), new names as unsaved tags.
+    None when the form has no usable tags field (the saved tags are shown)."""
+    if "tags" not in form.fields or "tags" in form.errors:
+        return None
+    names = form.cleaned_data.get("tags")
+    if names is None:
+        return None
+    existing: dict[str, Tag] = {}
+    if names:
+        query = reduce(or_, (Q(name__iexact=name) for name in names))
+        for tag in Tag.objects.filter(query).order_by("pk"):
+            existing.setdefault(tag.name.lower(), tag)
+    return [existing.get(name.lower()) or Tag(name=name) for name in names]

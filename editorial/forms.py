@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 
+from newsroom.embeds import editor_providers
 from newsroom.sanitize import sanitize_html, validate_markup_limits
 
 from . import revisions
@@ -52,6 +53,8 @@ BODY_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "History": True,
+    # Embed cards as readers see them (static/js/admin-embeds.js, newsroom/embeds.py).
+    "EmbedCard": {"providers": editor_providers()},
 }
 
 
@@ -65,8 +68,8 @@ def body_field(**kwargs) -> ProseEditorFormField:
         "help_text",
         "Headings, bold and italic, links, lists, quotes and images with captions. To embed "
         "a video or post (YouTube, Vimeo, X, Bluesky, Instagram, TikTok, SoundCloud, "
-        "Spotify, Flickr), paste its address alone in a paragraph: on saving it becomes a "
-        "card that loads nothing from the provider until the reader clicks.",
+        "Spotify, Flickr), paste its address alone in a paragraph: it becomes a card that "
+        "loads nothing from the provider until the reader clicks.",
     )
     return ProseEditorFormField(
         config={"extensions": BODY_EDITOR_EXTENSIONS},

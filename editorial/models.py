@@ -225,6 +225,26 @@ class EditorialModel(models.Model):
         """Write the revision's related rows back; return what could not be restored."""
         return []
 
+    def preview_related(self, form, formsets) -> dict[str, list[models.Model]]:
+        """The related rows as an open (validated) form and its inline formsets have them,
+        unsaved, for a preview of the form: by the name the page reads them under.
+
+        By default the inline rows of each related set the revisions carry
+        (``revision_related_labels``: an article's bylines); a model adds what its form
+        edits besides (an article's tags).
+        """
+        from editorial.previews import formset_rows
+
+        rows = {}
+        for formset in formsets:
+            fk = getattr(formset, "fk", None)
+            if fk is None:
+                continue
+            name = fk.remote_field.get_accessor_name()
+            if name in self.revision_related_labels:
+                rows[name] = formset_rows(formset)
+        return rows
+
 
 #: The workflow permissions every kind of edited content has, written once: ``{name}`` is
 #: the model's name (``article``), ``{plural}`` its verbose plural (``articles``). The

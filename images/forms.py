@@ -105,6 +105,9 @@ class LibraryImageFormMixin:
     library_user = None
     #: The library image a form error kept (shown on the redisplayed form).
     kept_image = None
+    #: False for a form that is only looked at, never saved (the preview of an open form):
+    #: an error then keeps no upload, since keeping one writes it into the library.
+    keep_upload_on_error = True
 
     @property
     def library_link(self) -> library.Link:
@@ -144,6 +147,8 @@ class LibraryImageFormMixin:
         spec = self.library_link
         if not self.is_bound or not self._errors or spec.source in self._errors:
             return
+        if not self.keep_upload_on_error:
+            return
         upload = self._new_upload()
         if upload is None:
             return
@@ -163,6 +168,51 @@ class LibraryImageFormMixin:
             )
             self.fields["image"].help_text = note
             self["image"].help_text = note  # the bound field copied the old one
+
+    def unsaved_image(self, *, max_width: int) -> tuple[dict, dict]:
+        """For the preview of this (validated, unsaved) form: the owner's image columns as
+        saving would set them, and what to show for an image without renditions yet.
+
+        Returns ``(columns, pictures)``. A new upload is shown from memory (nothing is
+        stored); another library image through its staff address (as the chooser shows
+        it); an emptied chooser clears the image. An unchanged image needs neither.
+        """
+        from images.body import library_src
+        from images.renditions import fit_size, unsaved_rendition
+
+        spec = self.library_link
+        upload = self._new_upload()
+        if upload is not None:
+            shown = unsaved_rendition(upload, max_width)
+            if shown is None:
+                return {}, {}
+            width, height = _dimensions(upload) or shown[1:]
+            columns = {
+                spec.source: upload.name,
+                f"{spec.source}_width": width,
+                f"{spec.source}_height": height,
+            }
+            return columns, {spec.source: shown}
+        if "image" not in self.fields or "image" in self.errors:
+            return {}, {}
+        image = self.cleaned_data.get("image")
+        saved_id = getattr(self.instance, f"{spec.fk}_id", None)
+        if "image" not in self.changed_data and (image is None) == (saved_id is None):
+            return {}, {}
+        words = {spec.alt, spec.caption, spec.credit}
+        columns = {
+            name: value
+            for name, value in spec.copies(image).items()
+            if name not in words or image is not None
+        }
+        if image is None:
+            return columns, {}
+        # Words typed in the form win over the chosen image's, as saving would have it.
+        for name in self._word_fields().values():
+            if name in self.changed_data:
+                columns.pop(name, None)
+        width, height = fit_size(image.width or 1, image.height or 1, max_width)
+        return columns, {spec.source: (library_src(image.pk), width, height)}
 
     def _changed_words(self, image) -> list[str]:
         """The image attributes whose words this form changes (as ``save`` writes them)."""
@@ -224,6 +274,23 @@ class LibraryImageFormMixin:
                 if changed:
                     image.save(update_fields=changed)
         return super().save(commit)
+
+
+def _dimensions(upload) -> tuple[int, int] | None:
+    """An upload's width and height, upright (as it is stored), from its header."""
+    from PIL import Image as PILImage
+
+    try:
+        upload.seek(0)
+        with PILImage.open(upload) as img:
+            width, height = img.size
+            if img.getexif().get(0x0112) in (5, 6, 7, 8):  # stored turned a quarter
+                width, height = height, width
+    except (OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return width, height
 
 
 def _title(filename: str) -> str:

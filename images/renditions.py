@@ -43,7 +43,7 @@ from django.db.models.signals import post_save
 from imagekit.models import ImageSpecField
 from imagekit.specs import ImageSpec
 from PIL import Image
-from pilkit.processors import ResizeToFill, Transpose
+from pilkit.processors import Transpose
 from pilkit.processors.utils import resolve_palette
 
 from newsroom.lru import BoundedLRU
@@ -239,17 +239,66 @@ def make_spec(width: int, fmt: str, aspect: tuple[int, int] | None = None) -> ty
     )
 
 
+class FillAroundFocalPoint:
+    """Fill exactly ``width``×``height``: crop to that shape around the focal point of the
+    image being rendered (``CropToAspect``), then resize. pilkit's ``ResizeToFill`` always
+    keeps the centre, which cuts off a subject near an edge."""
+
+    #: Its output is exactly ``width``×``height`` (images/sharing.py ``rendition_size``).
+    fills = True
+
+    def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
+        self.size = (width, height)
+
+    def process(self, img):
+        img = CropToAspect(self.size).process(img)
+        if img.size == self.size:
+            return img
+        return resolve_palette(img).resize(self.size, Image.Resampling.LANCZOS)
+
+
 class OpenGraphSpec(ImageSpec):
-    """The 1200×630 JPEG link previews use (Open Graph, X cards); filled and cropped."""
+    """The 1200×630 JPEG link previews use (Open Graph, X cards); filled, and cropped
+    around the library image's focal point like every other crop."""
 
     processors = [
         DecodeBudget(OG_IMAGE_WIDTH, fill=(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT)),
         Transpose(),
-        ResizeToFill(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT),
+        FillAroundFocalPoint(OG_IMAGE_WIDTH, OG_IMAGE_HEIGHT),
         StripMetadata(),
     ]
     format = "JPEG"
     options = {"quality": 85, "optimize": True, "progressive": True}
+
+
+def unsaved_rendition(file, max_width: int) -> tuple[str, int, int] | None:
+    """A new upload not saved anywhere, as a ``data:`` URL JPEG at most ``max_width`` wide,
+    for the preview of the form that carries it: ``(src, width, height)``, or None when it
+    cannot be read or would take more than a rendition may to decode.
+
+    Made with the renditions' own processors (bounded decode, orientation, no metadata), in
+    memory: nothing is written to storage for a preview.
+    """
+    import base64
+    import io
+
+    processors = [DecodeBudget(max_width), Transpose(), FitWidth(max_width), StripMetadata()]
+    try:
+        file.seek(0)
+        with Image.open(file) as source:
+            img = source
+            for processor in processors:
+                img = processor.process(img)
+            img = img.convert("RGB")
+            buffer = io.BytesIO()
+            img.save(buffer, format="JPEG", quality=80)
+    except (RenditionRefused, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    finally:
+        file.seek(0)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"data:image/jpeg;base64,{encoded}", img.size[0], img.size[1]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from . import renditions
 def rendition_size(rendition, source_width, source_height) -> tuple[int | None, int | None]:
     """The output size of an imagekit rendition, read from its processors without opening it.
 
-    Fill-type processors give an exact size; ResizeToFit scales the source's stored size.
+    Fill-type processors (pilkit's, or ours marked ``fills``) give an exact size; ResizeToFit
+    scales the source's stored size.
     Anything else is reported as unknown rather than guessed.
     """
     processors = getattr(getattr(rendition, "generator", None), "processors", None) or []
@@ -26,7 +27,10 @@ def rendition_size(rendition, source_width, source_height) -> tuple[int | None, 
         width = getattr(processor, "width", None)
         height = getattr(processor, "height", None)
         kind = type(processor).__name__
-        if kind in {"ResizeToFill", "SmartResize", "ResizeCanvas"} and width and height:
+        fills = kind in {"ResizeToFill", "SmartResize", "ResizeCanvas"} or getattr(
+            processor, "fills", False
+        )
+        if fills and width and height:
             return width, height
         if kind == "ResizeToFit" and source_width and source_height:
             scale = min(

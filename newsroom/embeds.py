@@ -13,8 +13,11 @@ the only thing that contacts the provider. Works without JavaScript by construct
 Editors make one by putting the provider's address alone in a paragraph (typed, or pasted,
 which the editor turns into a link to itself): ``embed_bare_urls`` turns it into the card
 when the body is sanitised on save (``newsroom/sanitize.py``), as the WordPress import does
-with a URL alone on its line. A link with words of its own stays a link. The editor shows a
-card as its link paragraph and caption; saving makes it a card again (tests/e2e).
+with a URL alone on its line. A link with words of its own stays a link. The body editor
+shows the card as readers will see it: its ``EmbedCard`` node (static/js/admin-embeds.js,
+configured with ``editor_providers()``) loads a stored card as one, and turns a pasted
+address into one at once, a typed one when the caret leaves its paragraph (tests/e2e).
+Whatever a card says, saving makes its words and caption again from its address.
 ``data-embed`` names the provider for styling; the sanitiser (``newsroom/sanitize.py``)
 keeps it only on ``<figure>`` and only with a value from ``PROVIDERS``. A URL of any other
 site becomes a plain link paragraph.
@@ -133,9 +136,55 @@ def _restored_card(match: re.Match) -> str:
     return embed_html(url)
 
 
+# A whole card, as stored or as the body editor writes it (static/js/admin-embeds.js).
+_CARD = re.compile(
+    r"<figure data-embed=\"(?P<key>[^\"]*)\">\s*"
+    r"<a href=\"(?P<href>https?://[^\"]+)\"[^>]*>(?P<label>[^<]*)</a>\s*"
+    r"(?:<figcaption>(?P<caption>[^<]*)</figcaption>\s*)?</figure>",
+    re.IGNORECASE,
+)
+
+
+def _checked_card(match: re.Match) -> str:
+    """A card says what ``embed_html`` says for its address: the provider, its words and the
+    caption are made here, whatever the editor (or a pasted card) wrote."""
+    url = unescape(match.group("href"))
+    provider = provider_for(url)
+    if provider is None:
+        return match.group(0)
+    if (
+        match.group("key") == provider.key
+        and unescape(match.group("label")) == f"{provider.verb} on {provider.name}"
+        and unescape(match.group("caption") or "") == display_url(url)
+    ):
+        return match.group(0)  # as made (the sanitiser's rel on the link is kept)
+    return embed_html(url)
+
+
 def embed_bare_urls(html: str) -> str:
     """Sanitised HTML with each paragraph that holds only a provider's address made its card,
-    and each card the body editor took apart made whole again."""
+    each card the body editor took apart made whole again, and each card's words ours."""
     if "://" not in html:
         return html
-    return _EDITED_CARD.sub(_restored_card, _BARE_PARAGRAPH.sub(_card_for, html))
+    html = _EDITED_CARD.sub(_restored_card, _BARE_PARAGRAPH.sub(_card_for, html))
+    return _CARD.sub(_checked_card, html)
+
+
+def editor_providers() -> list[dict]:
+    """The providers as the body editor's card extension needs them (its configuration,
+    editorial/forms.py): one list, here, for the editor and the server."""
+    return [
+        {"key": p.key, "name": p.name, "verb": p.verb, "hosts": list(p.hosts)} for p in PROVIDERS
+    ]
+
+
+def editor_allowlist(config, shared_config) -> None:
+    """What the editor's ``EmbedCard`` writes, for django-prose-editor's allowlist (the body
+    is sanitised by ``newsroom.sanitize``, which keeps exactly this)."""
+    from django_prose_editor.config import add_tags_and_attributes
+
+    add_tags_and_attributes(
+        shared_config,
+        ["figure", "a", "figcaption"],
+        {"figure": ["data-embed"], "a": ["href"]},
+    )

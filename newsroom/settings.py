@@ -12,7 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
+from newsroom.embeds import editor_allowlist
 from newsroom.environment import databases, env_bool, env_list, s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -297,6 +299,15 @@ STORAGES = {
         )
     },
 }
+
+# The body editor's own extension (django-prose-editor loads its module when a field's
+# configuration names it, editorial/forms.py): embed cards shown as readers see them.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/admin-embeds.js")],
+        "extensions": {"EmbedCard": editor_allowlist},
+    }
+]
 
 # Media on S3-compatible object storage (django-storages) when a bucket is named, so every
 # app server reads and writes the same uploads and renditions. Without it, local files.

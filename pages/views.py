@@ -140,7 +140,8 @@ def _receive_tip(request, page: Page):
 def render_page_preview(request, page: Page, *, link=None, unsaved=None):
     """The preview of any page (``Page.preview_renderer``); the caller checked who may see it.
 
-    ``unsaved``: the page as the editor's open form has it (``editorial/previews.py``).
+    ``unsaved``: the page as the editor's open form has it, its image included
+    (``editorial/previews.py``).
     """
     page = apply_unsaved(get_object_or_404(Page.objects.with_ancestors(), pk=page.pk), unsaved)
     context = _context(page, is_preview=True, preview_link=link, noindex=True)

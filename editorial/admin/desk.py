@@ -11,7 +11,7 @@ shows where the item stands.
   ``checklist/``) answers the checklist for it, saved nowhere; the bar shows it.
 - **Withdraw**: ``<item>/withdraw/`` takes an item in review back to draft.
 - **Preview of the form as it is**: a POST of the open form to ``<item>/preview/`` renders
-  it without saving anything.
+  it — fields, bylines, tags, a newly chosen or uploaded image — without saving anything.
 
 Permissions are the ones the workflow uses (``editorial/permissions.py``): only someone who
 may edit an item (or add one) may keep a copy of its form or preview unsaved changes.
@@ -27,15 +27,20 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, J
 from django.template.loader import render_to_string
 from django.urls import path
 
+from images.renditions import LEAD
+
 from .. import autosave, checklist, permissions, services
 from ..models import Status
-from ..previews import render_preview
+from ..previews import UnsavedForm, render_preview
 from .filters import state_label
 from .pages import error_text
 
 RESTORE_PARAM = "autosave"
 DISCARD_BUTTON = "_autosave_discard"
 TOKEN_FIELD = "_autosave_token"
+#: How wide a preview shows an image chosen or uploaded in the form: as the page's lead
+#: image's ``src`` (images/renditions.py).
+PREVIEW_IMAGE_WIDTH = LEAD.fallback_width
 
 
 class DeskAdminMixin:
@@ -210,18 +215,32 @@ class DeskAdminMixin:
     # --- preview of the open form ---------------------------------------------------------
 
     def preview_view(self, request, object_id):
-        """GET: the item as saved. POST: the item as the posted form has it, saved nowhere."""
+        """GET: the item as saved. POST: the item as the posted form has it — its fields,
+        inline rows (bylines), tags and chosen or uploaded image — saved nowhere."""
         if request.method != "POST":
             return super().preview_view(request, object_id)
         obj = self._editable_object(request, object_id)
         form_class = self.get_form(request, obj, change=True)
         # Validation may lock the row (the stale-save check) and reads related rows; the
-        # savepoint is rolled back whatever happens, so nothing the form does is kept.
+        # savepoint is rolled back whatever happens, so nothing the form does is kept. An
+        # upload is not put into the library on a form error (it would be written), and
+        # everything the page needs is read before the rollback.
         with transaction.atomic():
             form = form_class(request.POST, request.FILES, instance=obj)
+            form.keep_upload_on_error = False
             form.is_valid()
+            formsets, _inlines = self._create_formsets(request, form.instance, change=True)
+            for formset in formsets:
+                formset.is_valid()
+            unsaved = UnsavedForm(
+                instance=form.instance, related=obj.preview_related(form, formsets)
+            )
+            if hasattr(form, "unsaved_image"):
+                unsaved.columns, unsaved.pictures = form.unsaved_image(
+                    max_width=PREVIEW_IMAGE_WIDTH
+                )
             transaction.set_rollback(True)
-        return render_preview(request, obj, unsaved=form.instance)
+        return render_preview(request, obj, unsaved=unsaved)
 
     # --- the checklist of the open form -------------------------------------------------
 

@@ -61,7 +61,24 @@ def with_library_images(body):
 
 
 def picture_html(obj, source, spec, *, alt="", sizes="100vw", priority=False, css_class=""):
-    """The ``<picture>`` (or its placeholder) of ``obj.<source>`` in the family ``spec``."""
+    """The ``<picture>`` (or its placeholder) of ``obj.<source>`` in the family ``spec``.
+
+    In the preview of an open form, an image chosen or uploaded there has no renditions yet:
+    it is shown as the preview found it (``unsaved_pictures``, editorial/previews.py).
+    """
+    unsaved = getattr(obj, "unsaved_pictures", None)
+    if unsaved and source in unsaved:
+        src, width, height = unsaved[source]
+        return format_html(
+            '<img class="picture-unsaved{}" src="{}" width="{}" height="{}" alt="{}" {} '
+            'decoding="async">',
+            f" {css_class}" if css_class else "",
+            src,
+            width,
+            height,
+            alt,
+            LOADING[bool(priority)],
+        )
     pic = renditions.picture(obj, source, spec)
     if pic is None:
         return ""

@@ -115,3 +115,25 @@ def test_favicon_is_linked_and_served(client, editor):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.png")
+
+
+def test_no_template_comment_is_shown_to_editors(client, editor):
+    """Django's ``{# #}`` comment is one line only: one spread over two lines was printed at
+    the top of every article form, above the checklist."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(editor)
+    html = client.get(change_url(ArticleFactory())).content.decode()
+    shown = [html[max(0, i - 60) : i + 60] for i in range(len(html)) if html.startswith("{#", i)]
+    assert shown == []
+    roots = [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("*/templates")]
+    unclosed = [
+        f"{path}:{number}"
+        for root in roots
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert unclosed == []

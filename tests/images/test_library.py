@@ -287,6 +287,51 @@ def test_crops_keep_the_focal_point_in_view_and_follow_its_changes():
     assert red > 150 and blue < 60
 
 
+def image_with_a_red_block_at_the_right_edge(name: str):
+    """A wide grey picture whose subject (a red block) stands near its right-hand edge,
+    outside the centred 1200×630 crop."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    img = PILImage.new("RGB", (1600, 400), (128, 128, 128))
+    img.paste((220, 0, 0), (1450, 100, 1600, 300))
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def test_the_share_image_is_cut_around_the_focal_point(client):
+    """Open Graph / X cards crop 1200×630 like the page's own crops: around the focal
+    point, not from the centre, which would leave the red block out."""
+    from PIL import Image as PILImage
+
+    from tests.html_head import Head
+
+    image = Image.objects.create(
+        file=image_with_a_red_block_at_the_right_edge("block.png"),
+        alt_text="A red shipping container at the end of the quay",
+        focal_point_x=95,
+        focal_point_y=50,
+    )
+    article = ArticleFactory(image=image)
+    article.refresh_from_db()
+    assert renditions.is_ready(article, "featured_image")
+    head = Head(client.get(article.get_absolute_url()).content.decode())
+    assert head.meta["og:image"] == [renditions.absolute_media_url(article.og_image.url)]
+
+    share = article.og_image
+    with share.storage.open(share.name) as handle, PILImage.open(handle) as img:
+        img = img.convert("RGB")
+        assert img.size == (1200, 630)
+        # The block covers x 1450–1600 of the 1600-wide source; the crop keeps its right part.
+        red, green, blue = img.getpixel((1150, 315))
+        assert red > 180 and green < 60 and blue < 60
+        red, green, blue = img.getpixel((1150, 20))  # above the block: still the grey
+        assert abs(red - 128) < 30 and abs(blue - 128) < 30
+
+
 def test_crop_box_is_centred_without_a_focal_point_and_stays_inside():
     assert renditions.crop_box(1200, 400, (3, 2)) == (300, 0, 900, 400)
     assert renditions.crop_box(1200, 400, (3, 2), (100, 50)) == (600, 0, 1200, 400)

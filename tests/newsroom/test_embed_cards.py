@@ -63,6 +63,51 @@ def test_a_card_the_body_editor_took_apart_is_made_whole_on_save():
     assert sanitize_html(other) == other
 
 
+@pytest.mark.parametrize(
+    "posted",
+    [
+        # As the editor's card node writes it (static/js/admin-embeds.js).
+        '<figure data-embed="vimeo"><a href="https://vimeo.com/42">Watch on Vimeo</a>'
+        "<figcaption>vimeo.com/42</figcaption></figure>",
+        # Words or caption that are not ours, or the wrong provider: made again.
+        '<figure data-embed="vimeo"><a href="https://vimeo.com/42">Click me!</a>'
+        "<figcaption>vimeo.com/42</figcaption></figure>",
+        '<figure data-embed="vimeo"><a href="https://vimeo.com/42">Watch on Vimeo</a>'
+        "<figcaption>A trailer</figcaption></figure>",
+        '<figure data-embed="youtube"><a href="https://vimeo.com/42">Watch on Vimeo</a>'
+        "<figcaption>vimeo.com/42</figcaption></figure>",
+        '<figure data-embed="vimeo"><a href="https://vimeo.com/42">Watch on Vimeo</a></figure>',
+    ],
+)
+def test_a_card_says_what_its_address_says(posted):
+    """The card's words and caption are made from its address on every save, whatever the
+    editor (or a pasted card) wrote, and saving again changes nothing."""
+    card = sanitize_html(embed_html("https://vimeo.com/42"))
+    cleaned = sanitize_html(f"<p>Before.</p>{posted}<p>After.</p>")
+    assert cleaned == f"<p>Before.</p>{card}<p>After.</p>"
+    assert sanitize_html(cleaned) == cleaned
+
+
+def test_the_editor_is_configured_with_the_servers_providers():
+    from editorial.forms import BODY_EDITOR_EXTENSIONS
+    from newsroom.embeds import PROVIDERS
+
+    providers = BODY_EDITOR_EXTENSIONS["EmbedCard"]["providers"]
+    assert [p["key"] for p in providers] == [p.key for p in PROVIDERS]
+    assert providers[0] == {
+        "key": "youtube",
+        "name": "YouTube",
+        "verb": "Watch",
+        "hosts": ["youtube.com", "youtu.be", "youtube-nocookie.com"],
+    }
+
+
+def test_the_body_editor_loads_the_card_extension():
+    config = body_field().widget.get_config()
+    assert "EmbedCard" in config["extensions"]
+    assert any(module.endswith("js/admin-embeds.js") for module in config["js_modules"])
+
+
 def test_the_body_editor_field_makes_the_card():
     cleaned = body_field().clean("<p>https://open.spotify.com/track/abc</p>")
     assert cleaned.startswith('<figure data-embed="spotify">')
