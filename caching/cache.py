@@ -31,7 +31,9 @@ Why it is built this way:
   has already checked is checked against one number instead: the *epoch*, raised after every
   delivered invalidation has written its versions. While the epoch is the one read together
   with the tags at the last check, no tag can have changed; when it moves, the tags are read
-  again. A missing epoch (evicted, flushed) means a full check.
+  again. A missing epoch (evicted, flushed) means a full check. And the tags read again are
+  only those an invalidation named: each process keeps the versions it has read and follows
+  a log of invalidations kept under the epochs (caching/mirror.py).
 - **Staff never share a cached page.** A request with a *valid* session (only staff log in),
   an ``Authorization`` header or a preview is never answered from, nor stored in, the cache;
   its response is marked ``private, no-store``. A stale session or messages cookie in an
@@ -360,6 +362,7 @@ def _on_delete(sender, instance, using=None, **kwargs) -> None:
         schedule_changed(using=using)
     if getattr(instance, "_cache_before_public", True):
         tags = {cache_tags.object_tag(sender, before.pk)} | cache_tags.membership_tags(before)
+        tags.add(cache_tags.leave_tag(sender))
         invalidate(tags, using=using)
 
 

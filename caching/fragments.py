@@ -144,9 +144,10 @@ def build_entry(
 
 _part_builders: dict[str, Callable[..., str]] = {}
 _derived_parts: set[str] = set()
+_edge_parts: set[str] = set()
 
 
-def register_part(name: str, *, derived: bool = False):
+def register_part(name: str, *, derived: bool = False, edge: bool = False):
     """Declare ``name`` a part of assembled pages, rendered by the decorated function from
     its arguments alone (caching/assembly.py): the page cache can then render it again by
     itself, for every page that shows it, without the view or the page's template.
@@ -154,12 +155,17 @@ def register_part(name: str, *, derived: bool = False):
     A ``derived`` part is not stored itself: it is a cheap rendering of stored fragments
     (Recent Articles without the page's own article, from the shared cards), made again
     wherever it is needed; storing one per page would cost two round trips for nothing.
+
+    An ``edge`` part is included by the edge cache rather than copied into each page there
+    (caching/includes.py): what changes it then purges one object, not every page.
     """
 
     def decorator(function: Callable[..., str]) -> Callable[..., str]:
         _part_builders[name] = function
         if derived:
             _derived_parts.add(name)
+        if edge:
+            _edge_parts.add(name)
         return function
 
     return decorator
@@ -167,12 +173,16 @@ def register_part(name: str, *, derived: bool = False):
 
 def part_builder(name: str) -> Callable[..., str]:
     if name not in _part_builders:
-        # Parts are declared by template tag libraries, which the template engines import.
-        from django.template import engines
-
-        for engine in engines.all():
-            getattr(engine, "engine", engine)
+        _load_part_libraries()
     return _part_builders[name]
+
+
+def _load_part_libraries() -> None:
+    """Parts are declared by template tag libraries, which the template engines import."""
+    from django.template import engines
+
+    for engine in engines.all():
+        getattr(engine, "engine", engine)
 
 
 _part_request: contextvars.ContextVar = contextvars.ContextVar("part_request", default=None)
@@ -211,6 +221,12 @@ def part(request, name: str, args: tuple = ()) -> str:
 
 def is_derived(name: str) -> bool:
     return name in _derived_parts
+
+
+def is_edge_part(name: str) -> bool:
+    if name not in _part_builders:
+        _load_part_libraries()
+    return name in _edge_parts
 
 
 def part_entry(request, key: str, name: str, args: tuple, build: Callable[..., str]):

@@ -18,7 +18,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from caching import cache, middleware
+from caching import cache, includes, middleware
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -63,11 +63,13 @@ class PageCacheApplication:
         except Exception:
             cache.cache_failed()
             return self.application(environ, start_response)
-        if entry is None or stale:
+        if entry is None or (stale and not includes.servable(environ, entry, stale)):
             # A miss, or a part to render again: the middleware renders only what changed.
             return self.application(environ, start_response)
         status, content = entry.status, entry.content
         headers = middleware.capped_headers(entry.headers, entry.tags, upcoming)
+        if includes.wanted(environ) and includes.has_edge_parts(entry.parts):
+            content, headers = includes.variant(content, entry.parts, entry.own_tags, headers)
         headers = [*headers, (cache.STATUS_HEADER, "HIT")]
         etag = {name.lower(): value for name, value in headers}.get("etag")
         if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:

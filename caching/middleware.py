@@ -20,7 +20,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 
-from caching import assembly, cache, edge, fragments
+from caching import assembly, cache, edge, fragments, includes
 from caching import tags as cache_tags
 
 # --- requests and responses -----------------------------------------------------------------
@@ -269,7 +269,7 @@ class PageCacheMiddleware:
         try:
             entry, upcoming, fired, stale = lookup(key, now, request)
             request.cache_schedule = (upcoming, fired)
-            if entry is not None and not stale:
+            if entry is not None and (not stale or includes.servable(request.META, entry, stale)):
                 return serve(request, entry)
             version = cache.request_version(request)
             if not hasattr(request, "content_changed_at"):
@@ -300,6 +300,7 @@ class PageCacheMiddleware:
         own_tags = frozenset(recorder.tags)
         add_public_headers(response, request.content_changed_at, all_tags(own_tags, parts))
         self.store(key, version, own_tags, response, parts)
+        includes.apply(request, response, parts, own_tags)
         response.headers[cache.STATUS_HEADER] = "MISS"
         return conditional(request, response)
 
@@ -490,6 +491,7 @@ def serve(request: HttpRequest, entry: assembly.PageEntry, status="HIT") -> Http
         response.headers[name] = value
     if "Content-Length" in response.headers:
         response.headers["Content-Length"] = str(len(entry.content))
+    includes.apply(request, response, entry.parts, entry.own_tags)
     response.headers[cache.STATUS_HEADER] = status
     return conditional(request, response)
 

@@ -245,6 +245,12 @@ def refined_tag(model: type, field_name: str, value: object) -> str:
     return f"{list_tag(model)}:{field_name}:{text}"
 
 
+def leave_tag(model: type) -> str:
+    """``articles:list:leave``: invalidated only when a public row leaves its lists
+    (unpublished, deleted) — what a page that relies on a row *not* moving up reads."""
+    return f"{list_tag(model)}:leave"
+
+
 def field_tag(model: type, field_name: str) -> str:
     return f"{list_tag(model)}:field:{field_name}"
 
@@ -533,6 +539,8 @@ def change_tags(model: type, before, after) -> set[str]:
         for obj in (before, after):
             if obj is not None:
                 tags |= membership_tags(obj)
+        if was_public and not is_public_now:
+            tags.add(leave_tag(model))
         return tags
     refinable = {field.attname for field in refinable_fields(model)}
     changed = False

@@ -7,6 +7,9 @@
 #   header or a preview/token parameter pass; responses marked private/no-store are not kept.
 # - Purges by tag: the app sends `PURGE` with an `xkey-purge: tag1 tag2 …` header after each
 #   change commits (caching/edge.py, VARNISH_PURGE_URLS); accepted only from `app_servers`.
+# - Assembles includes (ESI): the app sends Recent Articles as an <esi:include> to a cache that
+#   says it can (Surrogate-Capability, set here on backend requests only), so a publication
+#   purges that one fragment rather than every article page (caching/includes.py).
 # - Run varnishd with deploy/varnish.params (`-p name=value` each): pages carry long tag
 #   headers, longer than Varnish's default limits allow (each would be a 503).
 vcl 4.1;
@@ -26,6 +29,8 @@ acl app_servers {
 }
 
 sub vcl_recv {
+    # Only this cache may ask the app for includes (vcl_backend_fetch); never a reader.
+    unset req.http.Surrogate-Capability;
     if (req.method == "PURGE") {
         if (client.ip !~ app_servers) {
             return (synth(403, "Forbidden"));
@@ -51,7 +56,15 @@ sub vcl_recv {
     return (hash);
 }
 
+sub vcl_backend_fetch {
+    set bereq.http.Surrogate-Capability = {"varnish="ESI/1.0""};
+}
+
 sub vcl_backend_response {
+    if (beresp.http.Surrogate-Control ~ "ESI/1.0") {
+        unset beresp.http.Surrogate-Control;
+        set beresp.do_esi = true;
+    }
     if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(private|no-store|no-cache)") {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;

@@ -205,6 +205,9 @@ PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 256))
 # Tag versions each process keeps, followed through the invalidation log (caching/mirror.py):
 # a check then reads the epoch and only the versions it lacks. 0 reads every version each time.
 PAGE_CACHE_TAG_MIRROR_ENTRIES = int(os.environ.get("PAGE_CACHE_TAG_MIRROR_ENTRIES", 100_000))
+# Pages served to an edge cache that assembles includes (Varnish with deploy/varnish.vcl, which
+# asks with Surrogate-Capability) carry Recent Articles as an <esi:include> (caching/includes.py).
+EDGE_INCLUDES = env_bool("EDGE_INCLUDES", True)
 # HTTP caching: browsers keep a page a minute; shared caches (nginx, a CDN) ten seconds and
 # may serve it half a minute longer while they revalidate. See docs/deploy.md.
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 60))

@@ -11,6 +11,7 @@ from articles.sitemaps import (
 )
 from authors.sitemaps import AuthorSitemap
 from books.sitemaps import BookSitemap
+from caching import includes
 from newsroom import health, sitemaps, views
 from pages.sitemaps import PageSitemap
 
@@ -46,6 +47,7 @@ urlpatterns = [
     ),
     path("newsletter/", include("newsletters.urls")),
     path("healthz", health.healthz, name="healthz"),  # newsroom/health.py
+    path("_parts/<str:token>/", includes.part_view, name="edge-part"),  # caching/includes.py
     path("healthz/ready", health.ready, name="healthz-ready"),
     path("", include("editorial.urls")),
     path("", include("articles.urls")),

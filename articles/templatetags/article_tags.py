@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, Byline, Section
 from caching import fragments
+from caching import tags as cache_tags
 from pages.templatetags.page_tags import placed_pages_for
 
 register = template.Library()
@@ -119,12 +120,32 @@ def recent_articles(context, article: Article | None = None, heading_id: str = "
     renders the cards again once, and each page's list from them, not the page.
     """
     request = context.get("request")
+    count = settings.RECENT_ARTICLES_COUNT
     exclude = article.pk if article is not None else None
-    args = (settings.RECENT_ARTICLES_COUNT, exclude, heading_id)
+    if exclude is not None and fragments.enabled() and not _among_recent(count, exclude):
+        exclude = None  # the list every older article's page shows: one part, not 2,000
+    args = (count, exclude, heading_id)
     return mark_safe(fragments.part(request, "recent-articles", args))
 
 
-@fragments.register_part("recent-articles", derived=True)
+def _among_recent(count: int, pk: int) -> bool:
+    """Whether article ``pk`` is among the stories Recent Articles could show. If not, its
+    page shows the same list as every other older article's; that stays true while newer
+    stories are published (it only moves down), until a story leaves the list or a date
+    changes: the page records those two tags, not the list's."""
+    with cache_tags.isolated():  # what the page reads here is the decision, below
+        cards = fragments.get_or_build(
+            None, "recent-cards", (count,), lambda: _recent_cards(count + 1)
+        )
+    if any(card_pk == pk for card_pk, _html in cards):
+        return True  # leaving itself out is right whatever the list becomes
+    cache_tags.record(
+        {cache_tags.leave_tag(Article), cache_tags.field_tag(Article, "published_at")}
+    )
+    return False
+
+
+@fragments.register_part("recent-articles", derived=True, edge=True)
 def _recent_articles(count: int, exclude: int | None, heading_id: str) -> str:
     cards = fragments.get_or_build(None, "recent-cards", (count,), lambda: _recent_cards(count + 1))
     chosen = [html for pk, html in cards if pk != exclude][:count]

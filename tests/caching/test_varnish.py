@@ -114,10 +114,13 @@ def test_a_publish_purges_the_pages_that_show_the_story_and_keeps_the_others(
     affected = {
         "home": "/",
         "its section": newsroom["city"].get_absolute_url(),
-        "recent articles on another story": newsroom["live"].get_absolute_url(),
     }
     unaffected = {"other section's feed": f"{newsroom['weather'].get_absolute_url()}feed/"}
-    cached(edge, affected | unaffected)
+    # Another story's page shows Recent Articles as an include (caching/includes.py): the
+    # page stays in Varnish, the include is purged and fetched again.
+    included = {"recent articles on another story": newsroom["live"].get_absolute_url()}
+    cached(edge, affected | unaffected | included)
+    assert "<esi:include" not in edge.get(included["recent articles on another story"]).text
     assert edge.get(draft.get_absolute_url()).status == 404
     for name, path in affected.items():
         assert draft.headline not in edge.get(path).text, name
@@ -132,6 +135,11 @@ def test_a_publish_purges_the_pages_that_show_the_story_and_keeps_the_others(
         assert draft.headline in response.text, name
     assert hits(edge, unaffected) == dict.fromkeys(unaffected, "HIT")
     assert hits(edge, affected) == dict.fromkeys(affected, "HIT")  # and cached again
+    for name, path in included.items():
+        response = edge.get(path)
+        assert response.getheader("X-Edge-Cache") == "HIT", name
+        assert draft.headline in response.text, name
+        assert "<esi:include" not in response.text, name
 
 
 def test_a_draft_save_purges_nothing_and_a_live_edit_purges_its_pages(edge, newsroom, editor):
