@@ -82,6 +82,15 @@ def test_a_pasted_address_shows_as_a_card_at_once(new_context, editor):
     expect(body.locator("p").first).to_have_text("The first sailing is at ten.")
     body.locator("p").first.click()
     admin.keyboard.press("Control+End")  # the empty paragraph at the end
+    # Paste only once the caret is there (a loaded machine may not have moved it yet).
+    admin.wait_for_function(
+        """() => {
+            const node = window.getSelection().anchorNode;
+            const block = node && (node.nodeType === 1 ? node : node.parentElement);
+            const p = block && block.closest(".ProseMirror p");
+            return p !== null && p.textContent === "" && p.previousElementSibling !== null;
+        }"""
+    )
     body.evaluate(
         """(editor, url) => {
             const data = new DataTransfer();
