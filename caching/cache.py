@@ -176,7 +176,7 @@ def _redis_client(store):
     return client
 
 
-def _deliver(tags: set[str]) -> None:
+def _deliver(tags: set[str], *, purge_edge: bool = True) -> None:
     store = state_cache()
     keys = [tag_key(tag) for tag in tags]
     entry = mirror.log_value(keys)
@@ -203,9 +203,10 @@ def _deliver(tags: set[str]) -> None:
         # new epoch. A reader that sees the epoch before its log entry drops its copy.
         epoch = _bump_epoch()
         store.set(mirror.log_key(epoch), entry, timeout=mirror.LOG_TIMEOUT)
-    from caching import edge
+    if purge_edge:
+        from caching import edge
 
-    edge.purge(tags)
+        edge.purge(tags)
 
 
 def _keep(tags: set[str]) -> None:
@@ -274,16 +275,19 @@ def invalidate(tags: Iterable[str], *, using: str | None = None) -> None:
     if not tags:
         return
 
-    def deliver() -> None:
+    def deliver(purge_edge: bool = True) -> None:
         try:
-            _deliver(tags)
+            _deliver(tags, purge_edge=purge_edge)
         except Exception:
             logger.warning("Cache unreachable; invalidation of %d tags kept", len(tags))
             _keep(tags)
 
-    deliver()
     connection = transaction.get_connection(using or DEFAULT_DB_ALIAS)
-    if connection.in_atomic_block:
+    in_transaction = connection.in_atomic_block
+    # Not the edge before the commit: Varnish would fetch the page again at once, from a
+    # database that does not show the change yet, and keep that copy (caching/edge.py).
+    deliver(purge_edge=not in_transaction)
+    if in_transaction:
         transaction.on_commit(deliver, using=using, robust=True)
 
 

@@ -246,6 +246,9 @@ PAGE_CACHE_IGNORED_PARAMS = frozenset(
 # a PURGE with the invalidated tags after each change commits; none configured, none sent.
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", "")
 VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", "2"))
+# Each purge is sent again this many seconds later: a page fetched before the change committed
+# and stored after the first purge is dropped too (caching/edge.py). 0 sends it once.
+EDGE_PURGE_REPEAT_SECONDS = float(os.environ.get("EDGE_PURGE_REPEAT_SECONDS", "2"))
 # Bytes each of a page's `xkey` and `Surrogate-Key` headers may take: longer tag sets are
 # collapsed into bucket and kind tags, which every purge also sends (caching/edge.py). Below
 # nginx's default proxy_buffer_size (4 KB pages) with the other headers; Fastly allows 16 KB.

@@ -21,6 +21,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _purge_once(settings):
+    """Purges go out once (caching/edge.py repeats them in production): a repeat landing in
+    the middle of a test would drop pages it expects Varnish to hold. Its own test turns it on."""
+    settings.EDGE_PURGE_REPEAT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 takes over a second per password here; tests only need passwords to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -112,6 +113,35 @@ def test_publishing_an_edit_purges_the_collapsed_page(
     assert purges.purged & tags, "the edit's purge misses the author page at the edge"
     # The app's own page cache kept the full tags: the page shows the edit at once.
     assert "Harbour notebook, corrected" in client.get(url).content.decode()
+
+
+def test_the_edge_is_purged_after_the_commit_not_before(
+    world, purges, django_capture_on_commit_callbacks
+):
+    """A purge sent before the commit makes Varnish fetch the page again from a database that
+    does not show the change yet, and keep that copy: bench/workday.py saw Recent Articles
+    without the new story for 2 s after every publication."""
+    story = Article.objects.get(pk=world.article.pk)
+    story.headline = "Tram line opens, with night services"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.content_save(obj=story, by=UserFactory(is_staff=True, is_superuser=True))
+    assert purges.purged == set()  # the app's own cache was told already; the edge waits
+    for callback in callbacks:
+        callback()
+    assert f"article:{story.pk}" in purges.purged
+
+
+def test_every_purge_is_sent_again_after_the_repeat_delay(purges, settings):
+    """The second purge drops a copy the edge fetched before the change committed and stored
+    after the first purge (caching/edge.py)."""
+    settings.EDGE_PURGE_REPEAT_SECONDS = 0.2
+    edge.purge({"article:7"})
+    assert "article:7" in purges.purged
+    purges.purged.clear()
+    deadline = time.monotonic() + 5
+    while "article:7" not in purges.purged and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "article:7" in purges.purged
 
 
 def test_purges_without_collapse_would_miss_the_page(world, prolific, client):

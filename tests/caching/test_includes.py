@@ -110,6 +110,13 @@ def test_a_story_that_moves_up_when_newer_ones_leave_does_not_list_itself(client
     assert stories[3].headline not in page.split("Recent Articles")[1]
 
 
+def test_a_part_keeps_its_address_from_one_render_to_the_next(client, stories, settings):
+    url = stories[4].get_absolute_url()
+    first = INCLUDE.findall(client.get(url, **EDGE).content.decode())
+    cache.content_changed()  # rendered again, a moment later
+    assert INCLUDE.findall(client.get(url, **EDGE).content.decode()) == first
+
+
 def test_a_made_up_part_address_is_a_404(client, stories):
     src = INCLUDE.findall(client.get(stories[4].get_absolute_url(), **EDGE).content.decode())[0]
     assert client.get(src.replace("/_parts/", "/_parts/x")).status_code == 404

@@ -303,3 +303,16 @@ def test_an_author_page_with_a_collapsed_tag_header_is_purged_by_an_edit(
     response = edge.get(page["author"])
     assert response.getheader("X-Edge-Cache") == "MISS"
     assert "Harbour notebook, corrected" in response.text
+
+
+def test_a_live_edit_reaches_recent_articles_on_every_page_through_the_edge(edge, newsroom, editor):
+    """Recent Articles is an include at the edge: editing a story in it purges the include,
+    and home and another story's page show the new headline."""
+    live = newsroom["live"]
+    pages = {"home": "/", "other story": newsroom["far"].get_absolute_url()}
+    cached(edge, pages)
+    live.refresh_from_db()
+    live.headline = "Tram line opens to the harbour, in spring"
+    services.content_save(obj=live, by=editor)
+    for name, path in pages.items():
+        assert "opens to the harbour, in spring" in edge.get(path).text, name
