@@ -115,19 +115,25 @@ def record(tags: Iterable[str]) -> None:
         recorder.tags.update(tags)
 
 
+def _instances(values: Iterable[object]) -> Iterator[Model]:
+    """The saved model instances among ``values``, lists and tuples opened."""
+    for value in values:
+        # type(), not isinstance(): a lazy object (SimpleLazyObject) is not evaluated.
+        kind = type(value)
+        if kind is list or kind is tuple:
+            yield from _instances(value)
+        elif issubclass(kind, Model) and value.pk is not None:
+            yield value
+
+
 def _loaded_lists(values: Iterable[object], depth: int = 2) -> set[tuple[str, str]]:
     """For each list prefetched on the model instances among ``values`` (an article's
     bylines, say): its list tag and the owner's pk. The query that loaded it recorded its
     tags in the page (``bylines:list:article:42``, ``bylines:list:field:position``); a
     fragment showing the list needs them too (a byline added, reordered)."""
     found: set[tuple[str, str]] = set()
-    for value in values:
+    for value in _instances(values):
         kind = type(value)
-        if kind is list or kind is tuple:
-            found |= _loaded_lists(value, depth)
-            continue
-        if not issubclass(kind, Model) or value.pk is None:
-            continue
         for name, rows in getattr(value, "_prefetched_objects_cache", {}).items():
             model = getattr(rows, "model", None)
             if model is None:
@@ -165,14 +171,7 @@ def object_tags(values: Iterable[object], depth: int = 2) -> set[str]:
     """The tags of the model instances among ``values`` and of the rows cached on them
     (``select_related``, ``prefetch_related``)."""
     found: set[str] = set()
-    for value in values:
-        # type(), not isinstance(): a lazy object (SimpleLazyObject) is not evaluated.
-        kind = type(value)
-        if kind is list or kind is tuple:
-            found |= object_tags(value, depth)
-            continue
-        if not issubclass(kind, Model) or value.pk is None:
-            continue
+    for value in _instances(values):
         if is_content_model(type(value)):
             found.add(object_tag(type(value), value.pk))
         if depth:
