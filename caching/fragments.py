@@ -33,7 +33,8 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.conf import settings
@@ -82,6 +83,31 @@ def get_or_build(request, name: str, parts: Iterable[object], build: Callable[[]
     return entry[2]
 
 
+class RenderNeeded(Exception):
+    """A fragment would have to be rendered where nothing may be (``stored_only``)."""
+
+
+_stored_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "fragments_stored_only", default=False
+)
+
+
+@contextmanager
+def stored_only() -> Iterator[None]:
+    """Within the block, fragments come from the cache or raise ``RenderNeeded``: the WSGI
+    front layer assembles parts from stored fragments, but renders nothing (no database
+    outside Django's request handling)."""
+    token = _stored_only.set(True)
+    try:
+        yield
+    finally:
+        _stored_only.reset(token)
+
+
+def is_stored_only() -> bool:
+    return _stored_only.get()
+
+
 def get_entry(request, key: str, name: str, build: Callable[[], T], *, isolated=False):
     """``(version, tags, value)`` of the fragment stored under ``key``, built (recorded, and
     stored) when no valid one is; ``isolated`` renders it apart from the page being recorded
@@ -105,11 +131,15 @@ def get_entry(request, key: str, name: str, build: Callable[[], T], *, isolated=
                 return entry
         version = page_cache_module.request_version(request)
     except Exception:
+        if _stored_only.get():
+            raise
         page_cache_module.cache_failed()
         logger.warning("Fragment cache unavailable; rendering %s", name, exc_info=True)
         with cache_tags.isolated() if isolated else cache_tags.recording() as recorder:
             value = build()
         return (0, frozenset(recorder.tags), value)
+    if _stored_only.get():
+        raise RenderNeeded(name)
     return build_entry(key, name, version, build, isolated=isolated, request=request)
 
 

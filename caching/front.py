@@ -3,11 +3,14 @@
 A hit through the middleware still builds a request object and passes Django's handler and
 the middleware above the page cache; this WSGI wrapper reads the same store with the same
 rules and answers hits itself. It sends a page whose parts are all valid as stored
-(caching/assembly.py); one with a part to render again goes to the middleware, which
-renders only that part. Anything it is unsure about — a cookie that may be a session or
-messages, a query string it would have to normalise, a conditional request other than
-``If-None-Match``, a cache error — goes to Django, which decides exactly as before. The
-host is validated first (``ALLOWED_HOSTS``), so a bad Host never gets a page.
+(caching/assembly.py). A page whose stale parts can be made from stored fragments alone —
+Recent Articles after a publication, on 2,000 pages — is assembled and stored again here
+too (``PARTIAL``), with no template of the page, view or query; one with a part to render
+goes to the middleware, which renders only that part. Anything it is unsure about — a
+cookie that may be a session or messages, a query string it would have to normalise, a
+conditional request other than ``If-None-Match``, a cache error — goes to Django, which
+decides exactly as before. The host is validated first (``ALLOWED_HOSTS``), so a bad Host
+never gets a page.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from caching import cache, includes, middleware
+from caching import cache, fragments, includes, middleware
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -56,21 +59,25 @@ class PageCacheApplication:
         path = _simple(environ)
         if path is None or not _allowed_host(environ):
             return self.application(environ, start_response)
+        key = middleware.page_key_for_path(path)
+        state = _State()
         try:
-            entry, upcoming, _fired, stale = middleware.lookup(
-                middleware.page_key_for_path(path), cache.now_ts()
-            )
+            entry, upcoming, fired, stale = middleware.lookup(key, cache.now_ts(), state)
         except Exception:
             cache.cache_failed()
             return self.application(environ, start_response)
-        if entry is None or (stale and not includes.servable(environ, entry, stale)):
-            # A miss, or a part to render again: the middleware renders only what changed.
+        label = "HIT"
+        if entry is not None and stale and not includes.servable(environ, entry, stale):
+            state.cache_schedule = (upcoming, fired)
+            entry, label = self.assembled(state, key, entry, stale, upcoming), "PARTIAL"
+        if entry is None:
+            # A miss, or a part to render: the middleware renders only what changed.
             return self.application(environ, start_response)
         status, content = entry.status, entry.content
         headers = middleware.capped_headers(entry.headers, entry.tags, upcoming)
         if includes.wanted(environ) and includes.has_edge_parts(entry.parts):
             content, headers = includes.variant(content, entry.parts, entry.own_tags, headers)
-        headers = [*headers, (cache.STATUS_HEADER, "HIT")]
+        headers = [*headers, (cache.STATUS_HEADER, label)]
         etag = {name.lower(): value for name, value in headers}.get("etag")
         if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
             kept = {"etag", "cache-control", "last-modified", "vary", "xkey", "surrogate-key"}
@@ -83,3 +90,27 @@ class PageCacheApplication:
         headers.append(("Content-Length", str(len(content))))
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [content]
+
+    @staticmethod
+    def assembled(state, key: str, entry, stale: list[int], upcoming):
+        """The page with its stale parts made again from stored fragments (and stored), or
+        None when one would have to be rendered (the middleware does that)."""
+        if state.cache_version is None:
+            return None
+        try:
+            with fragments.stored_only():
+                return middleware.refresh(state, key, entry, stale, upcoming)
+        except fragments.RenderNeeded:
+            return None
+        except Exception:
+            logger.warning("Could not assemble %s in the front layer", key, exc_info=True)
+            return None
+
+
+class _State:
+    """What ``lookup`` and ``refresh`` keep on a Django request, for a request Django has not
+    seen: the counter a render starts from, the schedule, when content last changed."""
+
+    cache_version = None
+    cache_schedule = None
+    content_changed_at = None

@@ -283,7 +283,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if entry is not None:
             try:
-                return serve(request, self.refresh(request, key, entry, stale, upcoming), "PARTIAL")
+                return serve(request, refresh(request, key, entry, stale, upcoming), "PARTIAL")
             except Exception:
                 # A part cannot be rendered alone (the database is away, say): render the
                 # whole page, which answers as any render would (a 503 page, say).
@@ -303,56 +303,6 @@ class PageCacheMiddleware:
         includes.apply(request, response, parts, own_tags)
         response.headers[cache.STATUS_HEADER] = "MISS"
         return conditional(request, response)
-
-    def refresh(self, request, key: str, entry, stale: list[int], upcoming) -> assembly.PageEntry:
-        """The stored page with its stale parts replaced by their current copies (rendered
-        alone, once for every page that shows them, when no valid copy is stored); stored
-        again so the next hit is plain. The page's own part is valid: no view runs."""
-        version = cache.request_version(request)
-        fired = request.cache_schedule[1]
-        refs = [entry.parts[index] for index in stale]
-        stored = {ref.key for ref in refs if not fragments.is_derived(ref.name)}
-        copies = fragments.fragment_cache().get_many(stored) if stored else {}
-        values = cache.read_state(set().union(*(copy[1] for copy in copies.values())))
-        fresh: dict[int, tuple] = {}
-        for index, ref in zip(stale, refs, strict=True):
-            copy = copies.get(ref.key)
-            if fragments.is_derived(ref.name):
-                if copy is None:
-                    build = fragments.part_builder(ref.name)
-                    copy = fragments.part_entry(request, ref.key, ref.name, ref.args, build)
-                    copies[ref.key] = copy
-            elif copy is None or fired & copy[1] or not cache.tags_valid(copy[0], copy[1], values):
-                build = fragments.part_builder(ref.name)
-                copy = fragments.build_entry(
-                    ref.key,
-                    ref.name,
-                    version,
-                    lambda b=build, a=ref.args: b(*a),
-                    isolated=True,
-                    request=request,
-                )
-                copies[ref.key] = copy  # a page showing one part twice renders it once
-            fresh[index] = copy
-        content, parts = assembly.splice(entry.content, entry.parts, fresh)
-        response = HttpResponse(content, status=entry.status)
-        replaced = {"etag", "last-modified", "cache-control", "content-length"}
-        replaced |= {name.lower() for name in cache.TAG_HEADERS}
-        for name, value in entry.headers:
-            if name.lower() not in replaced:
-                response.headers[name] = value
-        response._next_publication = upcoming
-        add_public_headers(response, request.content_changed_at, all_tags(entry.own_tags, parts))
-        self.store(key, entry.version, entry.own_tags, response, parts)
-        return assembly.PageEntry(
-            entry.version,
-            all_tags(entry.own_tags, parts),
-            entry.status,
-            stored_headers(response),
-            content,
-            entry.own_tags,
-            parts,
-        )
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "page_cache_exempt", False):
@@ -385,6 +335,59 @@ class PageCacheMiddleware:
         except Exception:
             cache.cache_failed()
             cache.logger.warning("Could not store a page in the page cache", exc_info=True)
+
+
+def refresh(request, key: str, entry, stale: list[int], upcoming) -> assembly.PageEntry:
+    """The stored page with its stale parts replaced by their current copies (rendered
+    alone, once for every page that shows them, when no valid copy is stored); stored
+    again so the next hit is plain. The page's own part is valid: no view runs."""
+    version = cache.request_version(request)
+    fired = request.cache_schedule[1]
+    refs = [entry.parts[index] for index in stale]
+    stored = {ref.key for ref in refs if not fragments.is_derived(ref.name)}
+    copies = fragments.fragment_cache().get_many(stored) if stored else {}
+    values = cache.read_state(set().union(*(copy[1] for copy in copies.values()))) if copies else {}
+    fresh: dict[int, tuple] = {}
+    for index, ref in zip(stale, refs, strict=True):
+        copy = copies.get(ref.key)
+        if fragments.is_derived(ref.name):
+            if copy is None:
+                build = fragments.part_builder(ref.name)
+                copy = fragments.part_entry(request, ref.key, ref.name, ref.args, build)
+                copies[ref.key] = copy
+        elif copy is None or fired & copy[1] or not cache.tags_valid(copy[0], copy[1], values):
+            if fragments.is_stored_only():
+                raise fragments.RenderNeeded(ref.name)
+            build = fragments.part_builder(ref.name)
+            copy = fragments.build_entry(
+                ref.key,
+                ref.name,
+                version,
+                lambda b=build, a=ref.args: b(*a),
+                isolated=True,
+                request=request,
+            )
+            copies[ref.key] = copy  # a page showing one part twice renders it once
+        fresh[index] = copy
+    content, parts = assembly.splice(entry.content, entry.parts, fresh)
+    response = HttpResponse(content, status=entry.status)
+    replaced = {"etag", "last-modified", "cache-control", "content-length"}
+    replaced |= {name.lower() for name in cache.TAG_HEADERS}
+    for name, value in entry.headers:
+        if name.lower() not in replaced:
+            response.headers[name] = value
+    response._next_publication = upcoming
+    add_public_headers(response, request.content_changed_at, all_tags(entry.own_tags, parts))
+    PageCacheMiddleware.store(key, entry.version, entry.own_tags, response, parts)
+    return assembly.PageEntry(
+        entry.version,
+        all_tags(entry.own_tags, parts),
+        entry.status,
+        stored_headers(response),
+        content,
+        entry.own_tags,
+        parts,
+    )
 
 
 def stored_headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:

@@ -125,3 +125,36 @@ def test_a_page_with_a_stale_part_goes_to_the_middleware(client, world, app):
     assert headers[cache.STATUS_HEADER] == "PARTIAL"
     assert b"Night buses return" in body
     assert call(app, url)[1][cache.STATUS_HEADER] == "HIT"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_whose_list_changed_is_assembled_in_front_from_stored_fragments(
+    client, world, django_assert_num_queries
+):
+    """After a publication the first page renders the new Recent Articles cards (through
+    Django); every other page showing them is assembled in front of Django from the stored
+    cards — no view, no query — and stored again, so the next request is a plain hit."""
+    from .site import fresh
+    from .test_invalidation import publish_draft
+
+    reached_django = []
+
+    def django(environ, start_response):
+        reached_django.append(environ["PATH_INFO"])
+        return WSGIHandler()(environ, start_response)
+
+    app = PageCacheApplication(django)
+    first, second = world.urls["other article"], world.urls["article"]
+    for url in (first, second):
+        client.get(url)
+        assert call(app, url)[1][cache.STATUS_HEADER] == "HIT"
+    publish_draft(world)
+    assert call(app, first)[1][cache.STATUS_HEADER] == "PARTIAL"  # renders the new cards
+    reached_django.clear()
+    with django_assert_num_queries(0):
+        status, headers, body = call(app, second)
+    assert (status, headers[cache.STATUS_HEADER], reached_django) == ("200 OK", "PARTIAL", [])
+    assert b"Night buses return" in body
+    assert body == fresh(client, second).content
+    assert call(app, second)[1][cache.STATUS_HEADER] == "HIT"
+    assert reached_django == []
