@@ -6,6 +6,7 @@ learns of work that is not out yet.
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
@@ -30,12 +31,19 @@ class AuthorDetailView(LiveArticleMixin, ListView):
         return settings.ARTICLES_PER_PAGE  # read per request, so tests can change it
 
     def get_queryset(self):
-        self.author = get_object_or_404(
-            Author.objects.with_live_articles(), slug=self.kwargs["slug"]
-        )
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         # Exists, not a join: an author credited twice on one article lists it once.
         credited = Byline.objects.filter(article=OuterRef("pk"), author=self.author)
         return super().get_queryset().filter(Exists(credited))
+
+    def paginate_queryset(self, queryset, page_size):
+        """No live article, no page (drafts and books alone do not make one). The list's own
+        count decides — no query more, and the page depends on this author's bylines only,
+        not on every article published (``Author.objects.with_live_articles`` would)."""
+        paginated = super().paginate_queryset(queryset, page_size)
+        if paginated[0].count == 0:
+            raise Http404("No live article credits this author.")
+        return paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -419,7 +419,8 @@ def _scheduled_models() -> list[type]:
 
 
 def _publication_tags(row) -> set[str]:
-    return {cache_tags.object_tag(type(row), row.pk)} | cache_tags.membership_tags(row)
+    tags = {cache_tags.object_tag(type(row), row.pk)} | cache_tags.membership_tags(row)
+    return tags | cache_tags.dependent_tags(row)
 
 
 def next_publication() -> tuple[float | None, frozenset[str]]:

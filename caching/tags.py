@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db.models import Count, F, ForeignKey, Model
-from django.db.models.expressions import Col, Star
+from django.db.models.expressions import Col, Exists, Star
 from django.db.models.lookups import Exact, In
 from django.db.models.sql import compiler as sql_compiler
 from django.db.models.sql.subqueries import AggregateQuery, DeleteQuery, InsertQuery, UpdateQuery
@@ -342,6 +342,7 @@ def query_tags(query, tags: set[str]) -> None:
     refined: dict[type, set[str]] = {}
     fields: set[str] = set()
     models: set[type] = {_concrete(base)}
+    narrowed = False  # an EXISTS on a refined list of dependent rows (``_narrows``)
     tables = _table_models()
     for alias, join in query.alias_map.items():
         # Tables joined by filters or annotations (select_related joins are added later, as
@@ -365,6 +366,7 @@ def query_tags(query, tags: set[str]) -> None:
             fields.add(field_tag(model, col.target.name))
 
     def walk(node, top: bool) -> None:
+        nonlocal narrowed
         if isinstance(node, WhereNode):
             top = top and node.connector == AND and not node.negated
             for child in node.children:
@@ -390,6 +392,15 @@ def query_tags(query, tags: set[str]) -> None:
                 )
                 models.add(model)
                 return
+        if (
+            top
+            and isinstance(node, Exact)
+            and isinstance(lhs, Exists)
+            and rhs is True
+            and not getattr(lhs, "negated", False)
+            and _narrows(lhs.query, base)
+        ):
+            narrowed = True  # its tags are collected below, as any subquery's
         if hasattr(rhs, "get_compiler") and hasattr(rhs, "alias_map"):
             query_tags(rhs, tags)  # a subquery
             rhs = None
@@ -431,11 +442,69 @@ def query_tags(query, tags: set[str]) -> None:
                 note_col(col)
     for model in models:
         if is_content_model(model):
+            if narrowed and model is _concrete(base) and model not in refined:
+                continue  # which rows it holds follows the refined list of the EXISTS
             tags.update(refined.get(model) or (list_tag(model),))
     if is_content_model(base):
         tags.update(fields)
     else:
         tags.update(tag for tag in fields if not tag.startswith(list_tag(base)))
+
+
+def _narrows(subquery, base: type) -> bool:
+    """Whether ``EXISTS(subquery)`` keeps only the ``base`` rows linked to a *refined* list of
+    rows that depend on them (an author's page: the articles with a byline of this author).
+
+    Such a list's tag (``bylines:list:author:7``) is invalidated whenever a row joins or leaves
+    it — a byline added or removed, and, through ``dependent_tags``, its article published or
+    withdrawn — so the outer list needs no ``articles:list`` of its own: without it, every
+    publication dropped every author's page.
+    """
+    model = _concrete(getattr(subquery, "model", None) or base)
+    where = getattr(subquery, "where", None)
+    if (
+        where is None
+        or where.connector != AND
+        or where.negated
+        or not is_content_model(model)
+        or hasattr(model, "is_live")
+    ):
+        return False
+    correlated = narrowed = False
+    for child in where.children:
+        if not isinstance(child, Exact | In) or not isinstance(child.lhs, Col):
+            continue
+        target, rhs = child.lhs.target, child.rhs
+        if (
+            isinstance(target, ForeignKey)
+            and _concrete(target.related_model) is _concrete(base)
+            and isinstance(rhs, Col)
+            and rhs.alias not in subquery.alias_map
+            and rhs.target.primary_key
+        ):
+            correlated = True
+        elif (
+            not hasattr(rhs, "resolve_expression")
+            and _concrete(target.model) is model
+            and target in refinable_fields(model)
+        ):
+            narrowed = True
+    return correlated and narrowed
+
+
+def dependent_tags(row) -> set[str]:
+    """Membership tags of the rows whose publicness follows ``row``'s (an article's bylines,
+    corrections): they join or leave their lists when ``row`` is published or withdrawn."""
+    tags: set[str] = set()
+    if row is None or row.pk is None:
+        return tags
+    for relation in type(row)._meta.related_objects:
+        model = relation.related_model
+        if not relation.one_to_many or not is_content_model(model) or hasattr(model, "is_live"):
+            continue
+        for child in model._base_manager.filter(**{relation.field.name: row.pk}):
+            tags |= membership_tags(child)
+    return tags
 
 
 def _note_path(base: type, path: str, fields: set[str], models: set[type]) -> None:
@@ -540,6 +609,7 @@ def change_tags(model: type, before, after) -> set[str]:
                 tags |= membership_tags(obj)
         if was_public and not is_public_now:
             tags.add(leave_tag(model))
+        tags |= dependent_tags(row)
         return tags
     refinable = {field.attname for field in refinable_fields(model)}
     changed = False

@@ -253,6 +253,21 @@ def test_an_edit_keeps_the_lists_it_is_not_in(client, world):
     assert "Tram line reaches the harbour" in client.get(world.urls["section"]).content.decode()
 
 
+def test_a_publication_keeps_the_pages_of_other_writers(client, world):
+    """An author's page lists the articles with a byline of theirs (an EXISTS on their
+    bylines): a story by someone else does not change it. In the working-day data set every
+    publication dropped all 50 writers' pages."""
+    writer = AuthorFactory(name="Pia Lund")
+    ArticleFactory(headline="Roses in December", section=world.section, authors=[writer])
+    url = writer.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[STATUS] == "HIT"
+    needle = publish_draft(world)  # by the world's author
+    assert client.get(url)[STATUS] == "HIT"
+    assert needle in client.get(world.urls["author"]).content.decode()
+    assert client.get(world.urls["author"]).content == fresh(client, world.urls["author"]).content
+
+
 # --- scheduled publication ------------------------------------------------------------------
 
 
