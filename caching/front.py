@@ -21,7 +21,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from caching import cache, fragments, includes, middleware
+from caching import cache, fragments, includes, middleware, mirror
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -56,6 +56,10 @@ class PageCacheApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
+        with mirror.request_scope():
+            return self._respond(environ, start_response)
+
+    def _respond(self, environ, start_response):
         path = _simple(environ)
         if path is None or not _allowed_host(environ):
             return self.application(environ, start_response)

@@ -20,7 +20,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 
-from caching import assembly, cache, edge, fragments, includes
+from caching import assembly, cache, edge, fragments, includes, mirror
 from caching import tags as cache_tags
 
 # --- requests and responses -----------------------------------------------------------------
@@ -247,6 +247,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with mirror.request_scope():
+            return self._respond(request)
+
+    def _respond(self, request):
         if not settings.PAGE_CACHE_ENABLED:
             cache._start_render(request)
             with cache_tags.recording():  # fragments still learn what the page read before them

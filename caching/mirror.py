@@ -21,14 +21,21 @@ Why it exists:
   a version read at another moment serves its request and is not kept. With Redis the
   versions, the epoch and the log entry are written by one script, so nobody sees the new
   epoch before its entry (caching/cache.py, ``_deliver``).
+- **One epoch read per request.** Within a request (``request_scope``), once the copy has
+  caught up with the epoch that request read, the checks that follow (the fragments of a
+  page being rendered, a page stored) take the versions the copy holds without asking again:
+  as if the whole request had run at that moment. Whatever they store carries the versions
+  read then, so an invalidation landing meanwhile still makes it stale afterwards.
 - **Only where it saves a round trip.** With the state in this process's memory (tests,
   ``LocMemCache``) the versions are read directly, as before.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +52,29 @@ MAX_GAP = 256
 
 def log_key(epoch: int) -> str:
     return f"{LOG_KEY_PREFIX}{epoch}"
+
+
+class _Scope:
+    """The epoch (and the values read with it) one request has seen."""
+
+    __slots__ = ("epoch", "values")
+
+    def __init__(self):
+        self.epoch = None
+        self.values: dict[str, Any] = {}
+
+
+_scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar("mirror_scope", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """One request: after its first read, checks use the copy at the epoch it read."""
+    token = _scope.set(_Scope())
+    try:
+        yield
+    finally:
+        _scope.reset(token)
 
 
 class Mirror:
@@ -69,6 +99,11 @@ class Mirror:
     def read(self, store, tag_keys: list[str], keys: list[str], epoch_key: str) -> dict[str, Any]:
         """``keys`` as stored, and the versions of ``tag_keys``: held ones from the copy, the
         others read in the same round trip as the epoch (which brings the copy up to date)."""
+        scope = _scope.get()
+        if scope is not None and scope.epoch is not None and set(keys) <= scope.values.keys():
+            values = self._held(scope, tag_keys)
+            if values is not None:
+                return values
         with self.lock:
             held = self.epoch is not None
         unknown = [key for key in tag_keys if not held or self.versions.get(key) is None]
@@ -93,6 +128,23 @@ class Mirror:
         self._keep(epoch, {key: values[key] for key in unknown if key in values})
         if missing:
             self._keep(read_at, {key: values[key] for key in missing if key in values})
+        if scope is not None and caught_up and epoch is not None:
+            scope.epoch = int(epoch)
+            scope.values = {key: values.get(key) for key in (*keys, epoch_key)}
+        return values
+
+    def _held(self, scope: _Scope, tag_keys: list[str]) -> dict[str, Any] | None:
+        """The versions from the copy, if it is still at the request's epoch and holds them
+        all (None: read as usual)."""
+        with self.lock:
+            if self.epoch != scope.epoch:
+                return None
+        values = {key: value for key, value in scope.values.items() if value is not None}
+        for key in tag_keys:
+            version = self.versions.get(key)
+            if version is None:
+                return None
+            values[key] = version
         return values
 
     def _keep(self, epoch, read: dict[str, Any]) -> None:

@@ -171,3 +171,22 @@ def test_the_log_entry_names_the_invalidated_tags(state):
     }
     version = store.get(cache.tag_key("article:7"))
     assert version == store.get(cache.tag_key("articles:list")) == store.get(cache.COUNTER_KEY)
+
+
+def test_a_render_reads_the_epoch_once_not_once_per_fragment(fetched, client, world):
+    """With the shared fragments stored and held, a page rendered again checks each of them
+    against the copy at the epoch its request read: one round trip for the state, not one per
+    fragment (the article page checks a dozen)."""
+    from caching import middleware
+
+    url = world.urls["article"]
+    client.get(url)
+    client.get(url)  # versions of the fragments' tags now held
+    cache.page_cache().delete(middleware.page_key_for_path(url))
+    cache.local_pages.clear()
+    fetched.clear()
+    response = client.get(url)
+    assert response[STATUS] == "MISS"
+    assert response.content == fresh(client, url).content
+    epoch_reads = [keys for keys in fetched if cache.EPOCH_KEY in keys]
+    assert len(epoch_reads) == 1, fetched
