@@ -35,10 +35,10 @@ from pages.models import MAX_DEPTH, Page
 
 from . import mapping, workflow
 from .content import ConversionContext, convert_content
+from .items import ContentItems
 from .media import Media
 from .parser import WPItem
-from .report import Outcome
-from .run import ImportRun, Step, item_ref
+from .run import ImportRun, item_ref
 from .text import clean_text
 
 Kind = ImportedItem.Kind
@@ -75,68 +75,26 @@ def parents_first(items: list[WPItem]) -> list[WPItem]:
     return ordered
 
 
-class Pages(Step):
+class Pages(ContentItems):
     def __init__(self, run: ImportRun, *, media: Media):
         super().__init__(run)
         self.media = media
 
     def import_pages(self, items: list[WPItem]) -> None:
         for item in parents_first(items):
-            self.run.attempt("pages", item_ref(item), lambda i=item: self.import_page(i))
+            self.run.attempt("pages", item_ref(item), lambda i=item: self.import_item(i))
 
-    def import_page(self, item: WPItem) -> None:
-        ref = item_ref(item)
-        plan = mapping.plan_post(item, self.run.tz, self.run.now)
-        record = self.ledger.record(Kind.PAGE, item.wp_id)
-        page = record.content_object if record is not None else None
-        if plan.skip:
-            self.skip_page(item, plan, page, ref)
-            return
-        if record is not None and page is None:
-            self.report.add("pages", Outcome.SKIPPED, ref, "deleted here after an earlier import")
-            return
-        fingerprint = page_fingerprint(item)
-        if page is not None:
-            if not self.options.update or not self.changed(record, plan, fingerprint):
-                self.report.add("pages", Outcome.UNCHANGED)
-                self.page_redirects(item, page, ref)
-                return
-            outcome = Outcome.UPDATED
-        else:
-            page = Page()
-            outcome = Outcome.CREATED
-        with workflow.import_revision(f"Imported from WordPress (page {item.wp_id})"):
-            notes = self.fill_page(page, item, plan)
-            self.report.add("pages", outcome)
-            for note in notes:
-                self.report.note("pages", ref, note)
-        self.page_redirects(item, page, ref)
-        self.ledger.remember(
-            Kind.PAGE,
-            item.wp_id,
-            page,
-            external_modified_at=plan.updated_at,
-            data={"fingerprint": fingerprint, "link": item.link, "status": item.status},
-        )
+    # The hooks of items.ContentItems, which imports a page as it imports a post.
+    kind, section, noun, model = Kind.PAGE, "pages", "page", Page
 
-    @staticmethod
-    def changed(record: ImportedItem, plan: mapping.PostPlan, fingerprint: str) -> bool:
-        if record.data.get("fingerprint") != fingerprint:
-            return True
-        before = record.external_modified_at
-        return bool(plan.updated_at and (before is None or plan.updated_at > before))
+    def fingerprint(self, item: WPItem) -> str:
+        return page_fingerprint(item)
 
-    def skip_page(self, item: WPItem, plan, page: Page | None, ref: str) -> None:
-        if (
-            page is not None
-            and self.options.update
-            and item.status == "trash"
-            and workflow.unpublish_trashed(page, wp_id=item.wp_id, kind="page")
-        ):
-            self.report.add("pages", Outcome.UPDATED)
-            self.report.note("pages", ref, "trashed in WordPress, so unpublished here")
-            return
-        self.report.add("pages", Outcome.SKIPPED, ref, f"not imported: it is {plan.skip}")
+    def fill(self, obj, item: WPItem, plan, ref: str) -> list[str]:
+        return self.fill_page(obj, item, plan)
+
+    def redirect(self, item: WPItem, obj, ref: str) -> None:
+        self.page_redirects(item, obj, ref)
 
     def fill_page(self, page: Page, item: WPItem, plan: mapping.PostPlan) -> list[str]:
         """Set every imported field and save through the services. Returns notes."""

@@ -20,8 +20,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -34,17 +32,17 @@ from . import mapping, workflow
 from .attribution import extract_attribution
 from .authors import Authors
 from .content import ConversionContext, convert_content
+from .items import ContentItems
 from .media import Media
 from .parser import WPItem
-from .report import Outcome
-from .run import ImportRun, Step, item_ref
+from .run import ImportRun, item_ref
 from .taxonomy import Taxonomy
 from .text import clean_text
 
 Kind = ImportedItem.Kind
 
 
-class Posts(Step):
+class Posts(ContentItems):
     def __init__(self, run: ImportRun, *, authors: Authors, taxonomy: Taxonomy, media: Media):
         super().__init__(run)
         self.authors = authors
@@ -54,47 +52,25 @@ class Posts(Step):
     def import_posts(self, posts: list[WPItem]) -> None:
         total = len(posts)
         for index, item in enumerate(posts, start=1):
-            self.run.attempt("articles", item_ref(item), lambda i=item: self.import_post(i))
+            self.run.attempt("articles", item_ref(item), lambda i=item: self.import_item(i))
             if self.run.progress is not None:
                 self.run.progress(index, total)
 
-    def import_post(self, item: WPItem) -> None:
-        ref = item_ref(item)
-        plan = mapping.plan_post(item, self.run.tz, self.run.now)
-        record = self.ledger.record(Kind.POST, item.wp_id)
-        article = record.content_object if record is not None else None
-        if plan.skip:
-            self.skip_post(item, plan, article, ref)
-            return
-        if record is not None and article is None:
-            self.report.add(
-                "articles", Outcome.SKIPPED, ref, "deleted here after an earlier import"
-            )
-            return
-        fingerprint = mapping.fingerprint(item)
-        if article is not None:
-            if not self.options.update or not self.changed(record, item, plan, fingerprint):
-                self.report.add("articles", Outcome.UNCHANGED)
-                self.meet_references(item, ref)
-                self.post_redirects(item, article, ref)
-                return
-            outcome = Outcome.UPDATED
-        else:
-            article = Article()
-            outcome = Outcome.CREATED
-        with workflow.import_revision(f"Imported from WordPress (post {item.wp_id})"):
-            notes = self.fill_article(article, item, plan, ref)
-            self.report.add("articles", outcome)
-            for note in notes:
-                self.report.note("articles", ref, note)
-        self.post_redirects(item, article, ref)
-        self.ledger.remember(
-            Kind.POST,
-            item.wp_id,
-            article,
-            external_modified_at=plan.updated_at,
-            data={"fingerprint": fingerprint, "link": item.link, "status": item.status},
-        )
+    # The hooks of items.ContentItems, which imports a post as it imports a page.
+    kind, section, noun, model = Kind.POST, "articles", "post", Article
+
+    def fingerprint(self, item: WPItem) -> str:
+        return mapping.fingerprint(item)
+
+    def fill(self, obj, item: WPItem, plan, ref: str) -> list[str]:
+        return self.fill_article(obj, item, plan, ref)
+
+    def redirect(self, item: WPItem, obj, ref: str) -> None:
+        self.post_redirects(item, obj, ref)
+
+    def unchanged(self, item: WPItem, obj, ref: str) -> None:
+        self.meet_references(item, ref)
+        self.post_redirects(item, obj, ref)
 
     def meet_references(self, item: WPItem, ref: str) -> None:
         """Look up the authors, section and tags an unchanged post names (made again only if
@@ -118,26 +94,6 @@ class Posts(Step):
         """
         address = len(reverse("articles:detail", kwargs={"slug": "x"})) - 1
         return REDIRECT_PATH_MAX_LENGTH - address - 4
-
-    @staticmethod
-    def changed(record: ImportedItem, item: WPItem, plan: mapping.PostPlan, fingerprint) -> bool:
-        if record.data.get("fingerprint") != fingerprint:
-            return True
-        before: datetime | None = record.external_modified_at
-        return bool(plan.updated_at and (before is None or plan.updated_at > before))
-
-    def skip_post(self, item, plan, article, ref) -> None:
-        """A trashed post is not imported; one imported before is unpublished by --update."""
-        if (
-            article is not None
-            and self.options.update
-            and item.status == "trash"
-            and workflow.unpublish_trashed(article, wp_id=item.wp_id)
-        ):
-            self.report.add("articles", Outcome.UPDATED)
-            self.report.note("articles", ref, "trashed in WordPress, so unpublished here")
-            return
-        self.report.add("articles", Outcome.SKIPPED, ref, f"not imported: it is {plan.skip}")
 
     def fill_article(self, article: Article, item: WPItem, plan, ref: str) -> list[str]:
         """Set every imported field, save, and write bylines and tags. Returns notes."""
