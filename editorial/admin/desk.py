@@ -77,16 +77,21 @@ class DeskAdminMixin:
             raise PermissionDenied
         return obj
 
+    def _form_object(self, request, object_id):
+        """The item an open form edits (None: a new one), for someone who may edit it or,
+        for a new one, add one; else 404 or 403 as ``_editable_object``."""
+        if object_id is not None:
+            return self._editable_object(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return None
+
     def autosave_view(self, request, object_id=None):
         """Keep the posted form (``save``), say the form is open (``ping``) or closed
         (``leave``), or forget the copy (the form's "Discard" button)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = None
-        if object_id is not None:
-            obj = self._editable_object(request, object_id)
-        elif not self.has_add_permission(request):
-            raise PermissionDenied
+        obj = self._form_object(request, object_id)
         user = request.user
         if DISCARD_BUTTON in request.POST:
             token = request.POST.get(DISCARD_BUTTON, "")
@@ -250,11 +255,7 @@ class DeskAdminMixin:
         only counts once the form is saved."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = None
-        if object_id is not None:
-            obj = self._editable_object(request, object_id)
-        elif not self.has_add_permission(request):
-            raise PermissionDenied
+        obj = self._form_object(request, object_id)
         form_class = self.get_form(request, obj, change=obj is not None)
         # As for previews: whatever validation touches is rolled back.
         with transaction.atomic():
