@@ -282,6 +282,15 @@ def add_workflow_permissions(sender, **kwargs) -> None:
     opts.original_attrs["permissions"] = opts.permissions
 
 
+def admin_item_url(content_type: ContentType, object_id=None) -> str:
+    """The admin page of the item ``content_type``/``object_id``: its form, or the form of a
+    new one when ``object_id`` is None."""
+    opts = content_type.model_class()._meta
+    if object_id is None:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+
+
 def new_preview_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -477,11 +486,9 @@ class Autosave(models.Model):
 
     def get_absolute_url(self):
         """The form the copy belongs to, offering to restore it."""
-        opts = self.content_type.model_class()._meta
+        url = admin_item_url(self.content_type, self.object_id)
         if self.object_id is None:
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
             return f"{url}?autosave={self.client_token}"
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
         return f"{url}?autosave=restore"
 
 
@@ -528,8 +535,7 @@ class EditingPresence(models.Model):
         return f"{self.user} editing since {self.started_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
-        opts = self.content_type.model_class()._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
+        return admin_item_url(self.content_type, self.object_id)
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -598,9 +604,7 @@ class Notification(models.Model):
 
     def item_admin_url(self) -> str:
         """The item's page in the admin, where the person acts on the notification."""
-        model = self.content_type.model_class()
-        opts = model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
+        return admin_item_url(self.content_type, self.object_id)
 
     def sentence(self) -> str:
         """What happened, as one sentence (the list and the email's subject)."""
