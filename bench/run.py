@@ -434,14 +434,19 @@ def wait_for(url: str, seconds: float = 90, process: subprocess.Popen | None = N
 class AppServer:
     """`make serve`, with the bench's environment, in its own process group."""
 
+    log_mode = "wb"
+
     def __init__(self, env: dict[str, str], log: Path):
         self.env, self.log_path = env, log
         self.process: subprocess.Popen | None = None
 
+    def command(self) -> list[str]:
+        return ["make", "--no-print-directory", "serve", f"PORT={self.env['PORT']}"]
+
     def __enter__(self) -> AppServer:
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
+        self.log = open(self.log_path, self.log_mode)  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", f"PORT={self.env['PORT']}"],
+            self.command(),
             cwd=REPO,
             env=self.env,
             stdout=self.log,

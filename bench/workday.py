@@ -45,7 +45,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -115,36 +114,16 @@ end
 # --- the app server and the data ------------------------------------------------------------
 
 
-class AppServer:
+class AppServer(run.AppServer):
     """The production server as ``make serve`` starts it (gunicorn.conf.py, DEBUG=false), in
-    its own process group. (Not ``make serve`` itself: it would reinstall the project into
-    the virtualenv whenever pyproject.toml is newer than its stamp.)"""
+    its own process group, its log kept across phases. (Not ``make serve`` itself: it would
+    reinstall the project into the virtualenv whenever pyproject.toml is newer than its
+    stamp.)"""
 
-    def __init__(self, env: dict[str, str], log: Path):
-        self.env, self.log_path = env, log
+    log_mode = "ab"
 
-    def __enter__(self) -> AppServer:
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in __exit__
-        self.process = subprocess.Popen(
-            [GUNICORN, "-c", "gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=REPO,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        run.wait_for(f"http://127.0.0.1:{self.env['PORT']}/healthz", process=self.process)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
+    def command(self) -> list[str]:
+        return [GUNICORN, "-c", "gunicorn.conf.py", "newsroom.wsgi"]
 
 
 def prepare_data(articles: int) -> dict[str, int]:
