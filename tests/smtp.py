@@ -1,7 +1,7 @@
 """Real SMTP servers on loopback (aiosmtpd) for tests and benchmarks: one that accepts
 everything, one that refuses chosen recipients, one that drops the connection mid-batch.
 
-Generalised from tests/pages/conftest.py's fixture so any app's tests can use it.
+The pages, editorial and newsletters tests and the e2e tests all use these.
 """
 
 from __future__ import annotations
