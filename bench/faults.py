@@ -119,15 +119,7 @@ class Site:
         self.worker_log.close()
 
     def editor(self, prefix: str) -> Editor:
-        editor = Editor(
-            self.servers[0],
-            "chief",
-            self.env["SEED_ADMIN_PASSWORD"],
-            self.data["section_pk"],
-            prefix,
-        )
-        editor.login()
-        return editor
+        return Editor.signed_in(self, prefix)
 
     def close(self) -> None:
         import psycopg

@@ -134,6 +134,19 @@ class Editor:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
 
+    @classmethod
+    def signed_in(cls, site, prefix: str) -> Editor:
+        """The seeded editor-in-chief (``seed``) on ``site``'s first server, signed in."""
+        editor = cls(
+            site.servers[0],
+            "chief",
+            site.env["SEED_ADMIN_PASSWORD"],
+            site.data["section_pk"],
+            prefix,
+        )
+        editor.login()
+        return editor
+
     def url(self, path: str) -> str:
         return f"{self.server.base_url}{path}"
 

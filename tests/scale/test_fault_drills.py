@@ -36,15 +36,7 @@ class Site:
         self.pids = [server.process.pid for server in servers]
 
     def editor(self, prefix: str) -> Editor:
-        editor = Editor(
-            self.servers[0],
-            "chief",
-            self.env["SEED_ADMIN_PASSWORD"],
-            self.data["section_pk"],
-            prefix,
-        )
-        editor.login()
-        return editor
+        return Editor.signed_in(self, prefix)
 
     def assert_not_restarted(self) -> None:
         for server, pid in zip(self.servers, self.pids, strict=True):
