@@ -1,14 +1,11 @@
 """The task worker (``manage.py db_worker``): a real worker process makes a queued rendition,
 and the worker outlives a lost database connection (issue 21 #7)."""
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import textwrap
 import time
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,10 +16,10 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from articles.models import Article
 from images import renditions
 from newsroom.management.commands import db_worker
+from tests import worker_process
 from tests.factories import ArticleFactory
 from tests.security.helpers import jpeg_bytes
 
-ROOT = Path(__file__).resolve().parents[2]
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -75,36 +72,11 @@ def test_the_worker_survives_a_lost_connection_and_checks_it_around_each_task(se
         assert renditions.is_ready(article, "featured_image")
 
 
-def _env(tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        NEWSROOM_VAR_DIR=str(tmp_path / "var"),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        TASKS_BACKEND="database",
-        DEBUG="true",
-    )
-    return env
-
-
-def _manage(env, *args, timeout=300) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
 def test_a_real_db_worker_makes_a_queued_rendition(tmp_path):
     """End to end on a file SQLite database: a save in one process queues the task; a
     ``db_worker`` process, as ``make run`` starts it, makes the renditions."""
-    env = _env(tmp_path)
-    _manage(env, "migrate", "--noinput", "-v0")
+    env = worker_process.env(tmp_path)
+    worker_process.manage(env, "migrate", "--noinput", "-v0")
     create = textwrap.dedent(
         """
         from django.core.files.base import ContentFile
@@ -118,7 +90,7 @@ def test_a_real_db_worker_makes_a_queued_rendition(tmp_path):
         print(article.pk, article.featured_image.name)
         """
     )
-    pk, name = _manage(env, "shell", "-c", create).strip().splitlines()[-1].split()
+    pk, name = worker_process.manage(env, "shell", "-c", create).strip().splitlines()[-1].split()
     database = tmp_path / "var" / "db.sqlite3"
 
     def row():
@@ -134,22 +106,7 @@ def test_a_real_db_worker_makes_a_queued_rendition(tmp_path):
     assert row() == "" and queued() == [("READY",)]
     assert not (tmp_path / "media" / "renditions").exists()
 
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name=*",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval=0.2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = worker_process.start_worker(env)
     try:
         deadline = time.monotonic() + 120
         while row() != name and time.monotonic() < deadline:

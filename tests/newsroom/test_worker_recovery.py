@@ -4,15 +4,12 @@ task a second worker then finishes."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import textwrap
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,8 +17,8 @@ from django_tasks_db.models import DBTaskResult
 
 from newsroom import workers
 from newsroom.models import WorkerHeartbeat
+from tests import worker_process
 
-ROOT = Path(__file__).resolve().parents[2]
 TASK = "tests.newsroom.worker_tasks.hang_first_time"
 
 pytestmark = pytest.mark.django_db
@@ -115,53 +112,6 @@ def test_the_heartbeat_is_one_row_per_worker_and_goes_when_it_leaves():
 # --- a real worker, killed ----------------------------------------------------------------
 
 
-def _env(tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        NEWSROOM_VAR_DIR=str(tmp_path / "var"),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        TASKS_BACKEND="database",
-        DEBUG="true",
-        TASKS_WORKER_HEARTBEAT="0.5",
-        TASKS_WORKER_LOST_AFTER="3",
-    )
-    return env
-
-
-def _manage(env, *args) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
-def _worker(env, worker_id) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name=*",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval=0.2",
-            f"--worker-id={worker_id}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
 def _wait_for(condition, process, what, seconds=120):
     deadline = time.monotonic() + seconds
     while not condition():
@@ -172,17 +122,17 @@ def _wait_for(condition, process, what, seconds=120):
 
 @pytest.mark.django_db(transaction=False)
 def test_a_worker_killed_mid_task_leaves_it_to_the_next_worker(tmp_path):
-    env = _env(tmp_path)
+    env = worker_process.env(tmp_path, TASKS_WORKER_HEARTBEAT="0.5", TASKS_WORKER_LOST_AFTER="3")
     marks = tmp_path / "marks"
     marks.mkdir()
-    _manage(env, "migrate", "--noinput", "-v0")
+    worker_process.manage(env, "migrate", "--noinput", "-v0")
     enqueue = textwrap.dedent(
         f"""
         from tests.newsroom.worker_tasks import hang_first_time
         print(hang_first_time.enqueue(marks={str(marks)!r}).id)
         """
     )
-    _manage(env, "shell", "-c", enqueue)
+    worker_process.manage(env, "shell", "-c", enqueue)
     database = tmp_path / "var" / "db.sqlite3"
 
     def row():
@@ -191,7 +141,7 @@ def test_a_worker_killed_mid_task_leaves_it_to_the_next_worker(tmp_path):
                 "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
             ).fetchone()
 
-    first = _worker(env, "first")
+    first = worker_process.start_worker(env, "--worker-id=first")
     second = None
     try:
         _wait_for((marks / "started").exists, first, "the first worker to start the task")
@@ -200,7 +150,7 @@ def test_a_worker_killed_mid_task_leaves_it_to_the_next_worker(tmp_path):
         first.wait(timeout=30)
         assert row()[0] == "RUNNING", "nobody recorded anything: the worker died"
 
-        second = _worker(env, "second")
+        second = worker_process.start_worker(env, "--worker-id=second")
         _wait_for((marks / "finished").exists, second, "the second worker to finish it")
         _wait_for(lambda: row()[0] == "SUCCESSFUL", second, "the result to be recorded")
         assert row()[1] == '["first", "second"]'
