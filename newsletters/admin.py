@@ -91,36 +91,24 @@ class SendAdmin(admin.ModelAdmin):
         "unsubscribes_caused",
         "delivery_records",
     ]
+    # What an editor writes; read-only once the send has started.
+    issue_fields = [
+        "newsletter",
+        "subject",
+        "preheader",
+        "intro",
+        "articles",
+        "full_text",
+        "scheduled_at",
+    ]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "newsletter",
-                    "subject",
-                    "preheader",
-                    "intro",
-                    "articles",
-                    "full_text",
-                    "scheduled_at",
-                ]
-            },
-        ),
+        (None, {"fields": issue_fields}),
         ("Report", {"fields": report_fields}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
-            return [
-                "newsletter",
-                "subject",
-                "preheader",
-                "intro",
-                "articles",
-                "full_text",
-                "scheduled_at",
-                *self.report_fields,
-            ]
+            return [*self.issue_fields, *self.report_fields]
         return self.report_fields
 
     def get_changeform_initial_data(self, request):
